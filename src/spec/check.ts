@@ -57,13 +57,14 @@ function mostSpecific(errors: readonly ErrorObject[]): ErrorObject[] {
   const pool = real.length ? real : [...errors];
   const depth = Math.max(...pool.map((e) => e.instancePath.split('/').length));
   const deepest = pool.filter((e) => e.instancePath.split('/').length === depth);
-  const seen = new Set<string>();
-  return deepest.filter((e) => {
-    const k = `${e.instancePath} ${e.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  // One error per place: where branches disagree (a keyword or an object), the list of allowed
+  // keywords says the most.
+  const byPath = new Map<string, ErrorObject>();
+  for (const e of deepest) {
+    const held = byPath.get(e.instancePath);
+    if (!held || (e.keyword === 'enum' && held.keyword !== 'enum')) byPath.set(e.instancePath, e);
+  }
+  return [...byPath.values()];
 }
 
 function describeAjvError(e: ErrorObject): string {

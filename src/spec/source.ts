@@ -3,7 +3,7 @@
  * Parley reports can point at a file, a path and a line.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 
 export type JsonPath = ReadonlyArray<string | number>;
 
@@ -49,6 +49,12 @@ export function parseSpecText(text: string, file: string): SpecSource {
     data: data as Record<string, unknown>,
     lineOf(path) {
       for (let n = path.length; n >= 0; n--) {
+        // A mapping entry's line is its key's, where a reader looks for it.
+        const parent = n > 0 ? doc.getIn(path.slice(0, n - 1), true) : undefined;
+        if (isMap(parent)) {
+          const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path[n - 1]);
+          if (pair && isScalar(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
+        }
         const node = doc.getIn(path.slice(0, n), true);
         if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
       }

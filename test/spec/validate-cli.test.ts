@@ -1,0 +1,61 @@
+/** `parley validate` as a user runs it: real process, real files, exit codes and messages. */
+import { execFile } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', ['bin/parley.js', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+describe('parley validate', () => {
+  it('reports zero errors for all four specs, with counts per spec', async () => {
+    const { code, stdout } = await run('validate');
+    expect(code).toBe(0);
+    for (const protocol of ['marketplace', 'messenger', 'rooms', 'teamchat']) {
+      expect(stdout).toMatch(new RegExp(`✓ asyncapi/${protocol}\\.yaml: \\d+ channel\\(s\\), \\d+ operation\\(s\\), \\d+ message\\(s\\), 0 error\\(s\\), 0 warning\\(s\\)`));
+    }
+    expect(stdout).toContain('4 of 4 spec(s) valid');
+  });
+
+  it('rejects a broken spec, naming file, line, path and problem', async () => {
+    const { code, stdout } = await run('validate', 'test/fixtures/broken.yaml');
+    expect(code).toBe(1);
+    const lines = stdout.split('\n');
+    const find = (text: string) => lines.find((l) => l.includes(text));
+    // An unknown recipient keyword, at the line of the emit's `to`.
+    expect(find("x-socketio-schema")).toMatch(/broken\.yaml:\d+: error x-socketio-schema: .*\(at operations\.onHello\.x-socketio\.emits\[0\]\.to\)/);
+    // A typo in a request field.
+    expect(find('unknown-request-field')).toMatch(/broken\.yaml:28: error unknown-request-field: \$request\.nmae: the request has no field 'nmae'/);
+    // A client event with no sequence.
+    expect(find('missing-sequence')).toMatch(/broken\.yaml:30: error missing-sequence: receive operation 'onHi'/);
+    // A comma in a flow mapping that made an unknown schema keyword.
+    expect(find('error schema')).toMatch(/unknown keyword: "please"/);
+  });
+
+  it('points at the line of a YAML syntax error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'asyncapi: 3.1.0\ninfo:\n  title: [unclosed\n');
+    const { code, stdout } = await run('validate', file);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/bad\.yaml:\d+: error read: invalid YAML/);
+  });
+
+  it('explains itself with --help, and refuses unknown options', async () => {
+    const help = await run('validate', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: parley validate');
+    const bad = await run('validate', '--frobnicate');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Run 'parley validate --help'");
+  });
+});
