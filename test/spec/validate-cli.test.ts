@@ -34,9 +34,9 @@ describe('parley validate', () => {
     // An unknown recipient keyword, at the line of the emit's `to`.
     expect(find("x-socketio-schema")).toMatch(/broken\.yaml:\d+: error x-socketio-schema: .*\(at operations\.onHello\.x-socketio\.emits\[0\]\.to\)/);
     // A typo in a request field.
-    expect(find('unknown-request-field')).toMatch(/broken\.yaml:28: error unknown-request-field: \$request\.nmae: the request has no field 'nmae'/);
+    expect(find('unknown-request-field')).toMatch(/broken\.yaml:35: error unknown-request-field: \$request\.nmae: the request has no field 'nmae'/);
     // A client event with no sequence.
-    expect(find('missing-sequence')).toMatch(/broken\.yaml:30: error missing-sequence: receive operation 'onHi'/);
+    expect(find('missing-sequence')).toMatch(/broken\.yaml:36: error missing-sequence: receive operation 'onHi'/);
     // A comma in a flow mapping that made an unknown schema keyword.
     expect(find('error schema')).toMatch(/unknown keyword: "please"/);
   });
