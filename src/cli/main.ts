@@ -1,8 +1,9 @@
 /** The `parley` command: dispatches to its subcommands, each of which has its own --help. */
 import { UsageError, type Command } from './command.js';
+import { generateCommand } from './generate.js';
 import { validateCommand } from './validate.js';
 
-const commands: readonly Command[] = [validateCommand];
+const commands: readonly Command[] = [validateCommand, generateCommand];
 
 const help = `Usage: parley <command> [options]
 

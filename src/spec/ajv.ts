@@ -6,7 +6,7 @@ import { Ajv, _, str, type KeywordCxt, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 // ajv-formats is CommonJS; under ESM its function sits on `default`.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
 /**
  * Keywords that describe rather than constrain; ajv must know them to stay strict. `components`

@@ -286,7 +286,7 @@ function checkSchemasCompile(source: SpecSource): Diagnostic[] {
   for (const name of Object.keys(isObject(components.schemas) ? components.schemas : {})) targets.push([['components', 'schemas', name], `spec#/components/schemas/${name}`]);
   for (const [name, m] of Object.entries(isObject(components.messages) ? components.messages : {})) {
     if (isObject(m) && isObject(m.payload) && m.payload.$ref === undefined) {
-      ajv.addSchema(rebaseRefs(m.payload), `message:${name}`);
+      ajv.addSchema(rebaseRefs(m.payload) as object, `message:${name}`);
       targets.push([['components', 'messages', name, 'payload'], `message:${name}`]);
     }
   }

@@ -1,0 +1,99 @@
+/** Events as generated code sees them: method names, payload types, actor fields, dynamic names. */
+import { isDynamic, type EventModel } from '../../spec/model.js';
+import { asList } from '../../spec/vocabulary.js';
+import { ackTypeName, camelCase, isSafeIdentifier, pascalCase, payloadTypeName } from '../names.js';
+
+export interface ClientEventView {
+  readonly key: string;
+  /** The event name on the wire. */
+  readonly wire: string;
+  /** The generated method's name (`getChats` for `get_chats`). */
+  readonly method: string;
+  readonly payloadType: string;
+  readonly ackType?: string;
+  readonly summary: string;
+  /** Request fields (paths) that must equal the connected user. */
+  readonly actorPaths: readonly (readonly string[])[];
+}
+
+export interface ServerEventView {
+  readonly key: string;
+  readonly wire: string;
+  readonly payloadType: string;
+  readonly summary: string;
+}
+
+export interface DynamicEventView extends ServerEventView {
+  /** `emitGroupCreated`: the server helper. */
+  readonly emitHelper: string;
+  /** `onGroupCreated`: the client listener. */
+  readonly listenHelper: string;
+  readonly params: readonly string[];
+  /** The TypeScript type of the helpers' `params` argument. */
+  readonly paramsType: string;
+  /** A TypeScript template literal building the name from `params`. */
+  readonly nameTemplate: string;
+  /** A template literal type matching every name (`group_${string}`), or undefined when it matches any string. */
+  readonly mapKeyType?: string;
+  /** A RegExp source matching every name, capturing the parameters in order. */
+  readonly matcher: string;
+}
+
+/** Names that generated client and context objects use themselves. */
+const RESERVED_METHODS = new Set(['on', 'off', 'once', 'close', 'ready', 'socket', 'emit', 'onConnect', 'onDisconnect', 'constructor']);
+
+/** A client event's method name; throws when the name cannot be a method. */
+export function methodName(wire: string): string {
+  const method = camelCase(wire);
+  if (!isSafeIdentifier(method) || RESERVED_METHODS.has(method)) {
+    throw new Error(`event '${wire}' would make a method named '${method}', which generated code cannot use`);
+  }
+  return method;
+}
+
+const oneLine = (text: string | undefined) => (text ?? '').trim().split('\n')[0] ?? '';
+
+export function clientEventView(event: EventModel): ClientEventView {
+  return {
+    key: event.key,
+    wire: event.name,
+    method: methodName(event.name),
+    payloadType: payloadTypeName(event.key),
+    ackType: event.ack ? ackTypeName(event.key) : undefined,
+    summary: oneLine(event.summary ?? event.title ?? event.description),
+    actorPaths: asList(event.reaction?.actor)
+      .filter((e) => e.startsWith('$request.'))
+      .map((e) => e.slice('$request.'.length).split('.')),
+  };
+}
+
+export function serverEventView(event: EventModel): ServerEventView {
+  return { key: event.key, wire: event.name, payloadType: payloadTypeName(event.key), summary: oneLine(event.summary ?? event.title ?? event.description) };
+}
+
+/**
+ * A dynamic event's helpers and name matching.
+ *
+ * @example dynamicEventView({ key: 'groupCreated', name: 'group_{userId}', … }).nameTemplate // '`group_${params.userId}`'
+ */
+export function dynamicEventView(event: EventModel): DynamicEventView {
+  if (!isDynamic(event)) throw new Error(`${event.name} is not a dynamic event name`);
+  const params = [...event.name.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!);
+  const pieces = event.name.split(/\{[A-Za-z_][A-Za-z0-9_]*\}/);
+  const escape = (s: string) => s.replace(/[\\`$]/g, (c) => `\\${c}`);
+  const nameTemplate = '`' + pieces.map((p, i) => escape(p) + (i < params.length ? `\${params.${params[i]}}` : '')).join('') + '`';
+  const literalText = pieces.join('');
+  const mapKeyType = literalText ? '`' + pieces.map((p, i) => escape(p) + (i < params.length ? '${string}' : '')).join('') + '`' : undefined;
+  const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const matcher = '^' + pieces.map((p, i) => reEscape(p) + (i < params.length ? '(.+)' : '')).join('') + '$';
+  return {
+    ...serverEventView(event),
+    emitHelper: `emit${pascalCase(event.key)}`,
+    listenHelper: `on${pascalCase(event.key)}`,
+    params,
+    paramsType: `{ ${params.map((p) => `readonly ${p}: string;`).join(' ')} }`,
+    nameTemplate,
+    mapKeyType,
+    matcher,
+  };
+}

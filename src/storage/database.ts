@@ -1,0 +1,148 @@
+/**
+ * The one entry point to storage: `openDatabase(url)` gives a migrated `Database` whatever the
+ * backend, and `Database` is how the core runs queries and transactions on it.
+ */
+import { sql, type Kysely } from 'kysely';
+import { parseDatabaseUrl } from './database-url.js';
+import type { Dialect } from './dialect.js';
+import { DatabaseClosedError, isRetryableConflict } from './errors.js';
+import { migrateToLatest } from './migrations.js';
+import { openPostgres, type PostgresOptions } from './postgres.js';
+import type { Schema } from './schema.js';
+import { openSqlite, type SqliteOptions } from './sqlite.js';
+
+export type { Dialect } from './dialect.js';
+
+export interface OpenDatabaseOptions extends SqliteOptions, PostgresOptions {}
+
+/** How many times a PostgreSQL transaction that lost a deadlock or serialization race is run. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * A migrated database. Every query goes through `read` or `transact`, which is what lets
+ * `close()` wait for the work in flight instead of cutting it off.
+ */
+export class Database {
+  readonly #db: Kysely<Schema>;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closed: Promise<void> | undefined;
+
+  constructor(
+    db: Kysely<Schema>,
+    readonly dialect: Dialect,
+    /** PostgreSQL: the schema holding the tables. */
+    readonly schema?: string,
+  ) {
+    this.#db = db;
+  }
+
+  /** Whether `close()` has been called. */
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
+  /**
+   * Runs queries outside a transaction (reads, single statements).
+   *
+   * @example
+   * const count = await database.read((db) => db.selectFrom('users').select(db.fn.countAll().as('n')).executeTakeFirst());
+   */
+  read<T>(fn: (db: Kysely<Schema>) => Promise<T>): Promise<T> {
+    return this.#track(() => fn(this.#db));
+  }
+
+  /**
+   * Runs `fn` in a transaction and resolves after the commit. `fn` must use only the `trx` it
+   * is given. In PostgreSQL, `fn` may run again (up to three times) when the transaction lost a
+   * deadlock or serialization race, so it must not have side effects outside the database.
+   *
+   * SQLite transactions start with `BEGIN IMMEDIATE`: they take the write lock up front, so two
+   * processes writing the same file wait for each other (busy_timeout) instead of failing with
+   * SQLITE_BUSY when a read lock cannot be upgraded.
+   */
+  transact<T>(fn: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
+    return this.#track(async () => {
+      if (this.dialect === 'sqlite') {
+        // One connection (Kysely serializes its use); hold it for the whole transaction.
+        return this.#db.connection().execute(async (conn) => {
+          await sql`begin immediate`.execute(conn);
+          try {
+            const result = await fn(conn);
+            await sql`commit`.execute(conn);
+            return result;
+          } catch (error) {
+            await sql`rollback`.execute(conn).catch(() => {});
+            throw error;
+          }
+        });
+      }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.#db.transaction().execute(fn);
+        } catch (error) {
+          if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
+        }
+      }
+    });
+  }
+
+  /**
+   * Stops accepting work, waits for the queries and transactions in flight to finish, then
+   * closes the connection(s). Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      if (this.dialect === 'sqlite') {
+        // Lets SQLite refresh the planner's statistics it found useful; cheap, and advised on close.
+        await sql`pragma optimize`.execute(this.#db).catch(() => {});
+      }
+      await this.#db.destroy();
+    })();
+    return this.#closed;
+  }
+
+  #track<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#closed !== undefined) return Promise.reject(new DatabaseClosedError());
+    const promise = run();
+    this.#inFlight.add(promise);
+    const forget = () => this.#inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+}
+
+/**
+ * Opens the chat store named by `url` and brings its schema up to date.
+ *
+ * - `sqlite:./data/parley.db`, `./data/parley.db`, `file:///…`: an SQLite file (created, with
+ *   its folder, if missing);
+ * - `:memory:` or `sqlite::memory:`: a private in-memory SQLite database;
+ * - `postgres://…` / `postgresql://…`: PostgreSQL (`options.schema` picks a schema).
+ *
+ * @example
+ * const database = await openDatabase('sqlite:./data/parley.db');
+ * // …
+ * await database.close();
+ */
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  if (target.dialect === 'sqlite') {
+    const db = openSqlite(target.filename, options);
+    try {
+      await migrateToLatest(db, 'sqlite');
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+    return new Database(db, 'sqlite');
+  }
+  const { db, schema } = await openPostgres(target.connectionString, options);
+  try {
+    await migrateToLatest(db, 'postgres', schema);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new Database(db, 'postgres', schema);
+}

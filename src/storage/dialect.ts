@@ -1,0 +1,2 @@
+/** The SQL dialects the chat store runs on. */
+export type Dialect = 'sqlite' | 'postgres';
