@@ -17,7679 +17,4436 @@ function ucs2length(str) {
   }
   return length;
 }
+
 export const v_presence_server_0 = validate10;
-const schema11 = { $ref: 'spec#/components/schemas/PresenceResponse' };
-const schema13 = {
-  type: 'object',
-  description: 'The payload of `userIsOnline` and `userIsOffline`.',
-  required: ['statusCode', 'error', 'message', 'data'],
-  properties: {
-    statusCode: { $ref: '#/components/schemas/StatusOk' },
-    error: { $ref: '#/components/schemas/ErrorFalse' },
-    message: { $ref: '#/components/schemas/ResponseText' },
-    data: {
-      type: 'object',
-      required: ['userId', 'userType', 'chatId'],
-      properties: {
-        userId: { $ref: '#/components/schemas/UserId' },
-        userType: { $ref: '#/components/schemas/UserType' },
-        chatId: { $ref: '#/components/schemas/StoredId', description: 'A chat the receiver shares with this user.' },
-      },
-      additionalProperties: false,
-    },
-  },
-  additionalProperties: false,
-};
-const schema14 = { type: 'integer', description: "The envelope's status of a success.", const: 200 };
-const schema15 = { type: 'boolean', description: "The envelope's `error` of a success.", const: false };
-const schema16 = {
-  type: 'string',
-  description: "The envelope's human-readable message (its wording is not part of the contract).",
-  maxLength: 500,
-};
-const schema17 = {
-  type: 'integer',
-  description:
-    "A user id (the token's `data.id`), an integer as in the document. It names a user only\ntogether with a role: in a request, a user of the actor's counterpart role.\n",
-  minimum: 1,
-  maximum: 9007199254740991,
-};
-const schema18 = {
-  type: 'string',
-  description: "A user's role, the token's `types[0]`.",
-  enum: ['customer', 'vendor', 'admin'],
-};
-const schema19 = {
-  type: 'string',
-  description: 'An id the server assigned (a chat, a message, a media file).',
-  minLength: 1,
-  maxLength: 64,
-  pattern: '^[A-Za-z0-9_-]+$',
-};
+const schema11 = {"$ref":"spec#/components/schemas/PresenceResponse"};
+const schema13 = {"type":"object","description":"The payload of `userIsOnline` and `userIsOffline`.","required":["statusCode","error","message","data"],"properties":{"statusCode":{"$ref":"#/components/schemas/StatusOk"},"error":{"$ref":"#/components/schemas/ErrorFalse"},"message":{"$ref":"#/components/schemas/ResponseText"},"data":{"type":"object","required":["userId","userType","chatId"],"properties":{"userId":{"$ref":"#/components/schemas/UserId"},"userType":{"$ref":"#/components/schemas/UserType"},"chatId":{"$ref":"#/components/schemas/StoredId","description":"A chat the receiver shares with this user."}},"additionalProperties":false}},"additionalProperties":false};
+const schema14 = {"type":"integer","description":"The envelope's status of a success.","const":200};
+const schema15 = {"type":"boolean","description":"The envelope's `error` of a success.","const":false};
+const schema16 = {"type":"string","description":"The envelope's human-readable message (its wording is not part of the contract).","maxLength":500};
+const schema17 = {"type":"integer","description":"A user id (the token's `data.id`), an integer as in the document. It names a user only\ntogether with a role: in a request, a user of the actor's counterpart role.\n","minimum":1,"maximum":9007199254740991};
+const schema18 = {"type":"string","description":"A user's role, the token's `types[0]`.","enum":["customer","vendor","admin"]};
+const schema19 = {"type":"string","description":"An id the server assigned (a chat, a message, a media file).","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_-]+$"};
 const func2 = ucs2length;
-const pattern0 = new RegExp('^[A-Za-z0-9_-]+$', 'u');
-function validate12(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate12.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate12.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate12.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate12.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate12.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate12.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                let data2 = data.message;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 500) {
-                      validate12.errors = [
-                        {
-                          instancePath: instancePath + '/message',
-                          schemaPath: '#/components/schemas/ResponseText/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 500 },
-                          message: 'must NOT have more than 500 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  } else {
-                    validate12.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: '#/components/schemas/ResponseText/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-                      let missing1;
-                      if (
-                        (data3.userId === undefined && (missing1 = 'userId')) ||
-                        (data3.userType === undefined && (missing1 = 'userType')) ||
-                        (data3.chatId === undefined && (missing1 = 'chatId'))
-                      ) {
-                        validate12.errors = [
-                          {
-                            instancePath: instancePath + '/data',
-                            schemaPath: '#/properties/data/required',
-                            keyword: 'required',
-                            params: { missingProperty: missing1 },
-                            message: "must have required property '" + missing1 + "'",
-                          },
-                        ];
-                        return false;
-                      } else {
-                        const _errs13 = errors;
-                        for (const key1 in data3) {
-                          if (!(key1 === 'userId' || key1 === 'userType' || key1 === 'chatId')) {
-                            validate12.errors = [
-                              {
-                                instancePath: instancePath + '/data',
-                                schemaPath: '#/properties/data/additionalProperties',
-                                keyword: 'additionalProperties',
-                                params: { additionalProperty: key1 },
-                                message: 'must NOT have additional properties',
-                              },
-                            ];
-                            return false;
-                            break;
-                          }
-                        }
-                        if (_errs13 === errors) {
-                          if (data3.userId !== undefined) {
-                            let data4 = data3.userId;
-                            const _errs14 = errors;
-                            const _errs15 = errors;
-                            if (!(typeof data4 == 'number' && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
-                              validate12.errors = [
-                                {
-                                  instancePath: instancePath + '/data/userId',
-                                  schemaPath: '#/components/schemas/UserId/type',
-                                  keyword: 'type',
-                                  params: { type: 'integer' },
-                                  message: 'must be integer',
-                                },
-                              ];
-                              return false;
-                            }
-                            if (errors === _errs15) {
-                              if (typeof data4 == 'number' && isFinite(data4)) {
-                                if (data4 > 9007199254740991 || isNaN(data4)) {
-                                  validate12.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/userId',
-                                      schemaPath: '#/components/schemas/UserId/maximum',
-                                      keyword: 'maximum',
-                                      params: { comparison: '<=', limit: 9007199254740991 },
-                                      message: 'must be <= 9007199254740991',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (data4 < 1 || isNaN(data4)) {
-                                    validate12.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/userId',
-                                        schemaPath: '#/components/schemas/UserId/minimum',
-                                        keyword: 'minimum',
-                                        params: { comparison: '>=', limit: 1 },
-                                        message: 'must be >= 1',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              }
-                            }
-                            var valid4 = _errs14 === errors;
-                          } else {
-                            var valid4 = true;
-                          }
-                          if (valid4) {
-                            if (data3.userType !== undefined) {
-                              let data5 = data3.userType;
-                              const _errs17 = errors;
-                              if (typeof data5 !== 'string') {
-                                validate12.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/userType',
-                                    schemaPath: '#/components/schemas/UserType/type',
-                                    keyword: 'type',
-                                    params: { type: 'string' },
-                                    message: 'must be string',
-                                  },
-                                ];
-                                return false;
-                              }
-                              if (!(data5 === 'customer' || data5 === 'vendor' || data5 === 'admin')) {
-                                validate12.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/userType',
-                                    schemaPath: '#/components/schemas/UserType/enum',
-                                    keyword: 'enum',
-                                    params: { allowedValues: schema18.enum },
-                                    message: 'must be equal to one of the allowed values',
-                                  },
-                                ];
-                                return false;
-                              }
-                              var valid4 = _errs17 === errors;
-                            } else {
-                              var valid4 = true;
-                            }
-                            if (valid4) {
-                              if (data3.chatId !== undefined) {
-                                let data6 = data3.chatId;
-                                const _errs20 = errors;
-                                const _errs21 = errors;
-                                if (errors === _errs21) {
-                                  if (typeof data6 === 'string') {
-                                    if (func2(data6) > 64) {
-                                      validate12.errors = [
-                                        {
-                                          instancePath: instancePath + '/data/chatId',
-                                          schemaPath: '#/components/schemas/StoredId/maxLength',
-                                          keyword: 'maxLength',
-                                          params: { limit: 64 },
-                                          message: 'must NOT have more than 64 characters',
-                                        },
-                                      ];
-                                      return false;
-                                    } else {
-                                      if (func2(data6) < 1) {
-                                        validate12.errors = [
-                                          {
-                                            instancePath: instancePath + '/data/chatId',
-                                            schemaPath: '#/components/schemas/StoredId/minLength',
-                                            keyword: 'minLength',
-                                            params: { limit: 1 },
-                                            message: 'must NOT have fewer than 1 characters',
-                                          },
-                                        ];
-                                        return false;
-                                      } else {
-                                        if (!pattern0.test(data6)) {
-                                          validate12.errors = [
-                                            {
-                                              instancePath: instancePath + '/data/chatId',
-                                              schemaPath: '#/components/schemas/StoredId/pattern',
-                                              keyword: 'pattern',
-                                              params: { pattern: '^[A-Za-z0-9_-]+$' },
-                                              message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                                            },
-                                          ];
-                                          return false;
-                                        }
-                                      }
-                                    }
-                                  } else {
-                                    validate12.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/chatId',
-                                        schemaPath: '#/components/schemas/StoredId/type',
-                                        keyword: 'type',
-                                        params: { type: 'string' },
-                                        message: 'must be string',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                                var valid4 = _errs20 === errors;
-                              } else {
-                                var valid4 = true;
-                              }
-                            }
-                          }
-                        }
-                      }
-                    } else {
-                      validate12.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: '#/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'object' },
-                          message: 'must be object',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate12.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate12.errors = vErrors;
-  return errors === 0;
+const pattern0 = new RegExp("^[A-Za-z0-9_-]+$", "u");
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate12(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
-    errors = vErrors.length;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
 }
-export const v_presence_server_1 = validate14;
-const schema20 = { $ref: 'spec#/components/schemas/PresenceResponse' };
-function validate15(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate15.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate15.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate15.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate15.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate15.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate15.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                let data2 = data.message;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 500) {
-                      validate15.errors = [
-                        {
-                          instancePath: instancePath + '/message',
-                          schemaPath: '#/components/schemas/ResponseText/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 500 },
-                          message: 'must NOT have more than 500 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  } else {
-                    validate15.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: '#/components/schemas/ResponseText/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-                      let missing1;
-                      if (
-                        (data3.userId === undefined && (missing1 = 'userId')) ||
-                        (data3.userType === undefined && (missing1 = 'userType')) ||
-                        (data3.chatId === undefined && (missing1 = 'chatId'))
-                      ) {
-                        validate15.errors = [
-                          {
-                            instancePath: instancePath + '/data',
-                            schemaPath: '#/properties/data/required',
-                            keyword: 'required',
-                            params: { missingProperty: missing1 },
-                            message: "must have required property '" + missing1 + "'",
-                          },
-                        ];
-                        return false;
-                      } else {
-                        const _errs13 = errors;
-                        for (const key1 in data3) {
-                          if (!(key1 === 'userId' || key1 === 'userType' || key1 === 'chatId')) {
-                            validate15.errors = [
-                              {
-                                instancePath: instancePath + '/data',
-                                schemaPath: '#/properties/data/additionalProperties',
-                                keyword: 'additionalProperties',
-                                params: { additionalProperty: key1 },
-                                message: 'must NOT have additional properties',
-                              },
-                            ];
-                            return false;
-                            break;
-                          }
-                        }
-                        if (_errs13 === errors) {
-                          if (data3.userId !== undefined) {
-                            let data4 = data3.userId;
-                            const _errs14 = errors;
-                            const _errs15 = errors;
-                            if (!(typeof data4 == 'number' && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
-                              validate15.errors = [
-                                {
-                                  instancePath: instancePath + '/data/userId',
-                                  schemaPath: '#/components/schemas/UserId/type',
-                                  keyword: 'type',
-                                  params: { type: 'integer' },
-                                  message: 'must be integer',
-                                },
-                              ];
-                              return false;
-                            }
-                            if (errors === _errs15) {
-                              if (typeof data4 == 'number' && isFinite(data4)) {
-                                if (data4 > 9007199254740991 || isNaN(data4)) {
-                                  validate15.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/userId',
-                                      schemaPath: '#/components/schemas/UserId/maximum',
-                                      keyword: 'maximum',
-                                      params: { comparison: '<=', limit: 9007199254740991 },
-                                      message: 'must be <= 9007199254740991',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (data4 < 1 || isNaN(data4)) {
-                                    validate15.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/userId',
-                                        schemaPath: '#/components/schemas/UserId/minimum',
-                                        keyword: 'minimum',
-                                        params: { comparison: '>=', limit: 1 },
-                                        message: 'must be >= 1',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              }
-                            }
-                            var valid4 = _errs14 === errors;
-                          } else {
-                            var valid4 = true;
-                          }
-                          if (valid4) {
-                            if (data3.userType !== undefined) {
-                              let data5 = data3.userType;
-                              const _errs17 = errors;
-                              if (typeof data5 !== 'string') {
-                                validate15.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/userType',
-                                    schemaPath: '#/components/schemas/UserType/type',
-                                    keyword: 'type',
-                                    params: { type: 'string' },
-                                    message: 'must be string',
-                                  },
-                                ];
-                                return false;
-                              }
-                              if (!(data5 === 'customer' || data5 === 'vendor' || data5 === 'admin')) {
-                                validate15.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/userType',
-                                    schemaPath: '#/components/schemas/UserType/enum',
-                                    keyword: 'enum',
-                                    params: { allowedValues: schema18.enum },
-                                    message: 'must be equal to one of the allowed values',
-                                  },
-                                ];
-                                return false;
-                              }
-                              var valid4 = _errs17 === errors;
-                            } else {
-                              var valid4 = true;
-                            }
-                            if (valid4) {
-                              if (data3.chatId !== undefined) {
-                                let data6 = data3.chatId;
-                                const _errs20 = errors;
-                                const _errs21 = errors;
-                                if (errors === _errs21) {
-                                  if (typeof data6 === 'string') {
-                                    if (func2(data6) > 64) {
-                                      validate15.errors = [
-                                        {
-                                          instancePath: instancePath + '/data/chatId',
-                                          schemaPath: '#/components/schemas/StoredId/maxLength',
-                                          keyword: 'maxLength',
-                                          params: { limit: 64 },
-                                          message: 'must NOT have more than 64 characters',
-                                        },
-                                      ];
-                                      return false;
-                                    } else {
-                                      if (func2(data6) < 1) {
-                                        validate15.errors = [
-                                          {
-                                            instancePath: instancePath + '/data/chatId',
-                                            schemaPath: '#/components/schemas/StoredId/minLength',
-                                            keyword: 'minLength',
-                                            params: { limit: 1 },
-                                            message: 'must NOT have fewer than 1 characters',
-                                          },
-                                        ];
-                                        return false;
-                                      } else {
-                                        if (!pattern0.test(data6)) {
-                                          validate15.errors = [
-                                            {
-                                              instancePath: instancePath + '/data/chatId',
-                                              schemaPath: '#/components/schemas/StoredId/pattern',
-                                              keyword: 'pattern',
-                                              params: { pattern: '^[A-Za-z0-9_-]+$' },
-                                              message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                                            },
-                                          ];
-                                          return false;
-                                        }
-                                      }
-                                    }
-                                  } else {
-                                    validate15.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/chatId',
-                                        schemaPath: '#/components/schemas/StoredId/type',
-                                        keyword: 'type',
-                                        params: { type: 'string' },
-                                        message: 'must be string',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                                var valid4 = _errs20 === errors;
-                              } else {
-                                var valid4 = true;
-                              }
-                            }
-                          }
-                        }
-                      }
-                    } else {
-                      validate15.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: '#/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'object' },
-                          message: 'must be object',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate15.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate15.errors = vErrors;
-  return errors === 0;
 }
-function validate14(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate15(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-    errors = vErrors.length;
-  }
-  validate14.errors = vErrors;
-  return errors === 0;
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate12.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-export const v_presence_server_2 = validate17;
-const schema28 = { $ref: 'spec#/components/schemas/AppError' };
-const schema29 = {
-  type: 'object',
-  description: "The document's error payload (see CONVENTIONS.md §5).",
-  required: ['error', 'message', 'statusCode'],
-  properties: {
-    error: { type: 'boolean', const: true },
-    message: { type: 'string', maxLength: 500, description: 'What was wrong, naming the field when there is one.' },
-    statusCode: { type: 'integer', enum: [400, 401, 403, 404, 413, 500] },
-    data: {
-      type: 'object',
-      description: 'Addition: what failed.',
-      properties: {
-        event: {
-          type: 'string',
-          maxLength: 100,
-          description: 'The client event that failed (absent for handshake failures).',
-        },
-        field: { type: 'string', maxLength: 200, description: 'The payload field at fault, as a dotted path.' },
-      },
-      additionalProperties: false,
-    },
-  },
-  additionalProperties: false,
-};
-function validate17(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (errors === _errs0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.statusCode === undefined && (missing0 = 'statusCode'))
-      ) {
-        validate17.errors = [
-          {
-            instancePath,
-            schemaPath: 'spec#/components/schemas/AppError/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs2 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'error' || key0 === 'message' || key0 === 'statusCode' || key0 === 'data')) {
-            validate17.errors = [
-              {
-                instancePath,
-                schemaPath: 'spec#/components/schemas/AppError/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs2 === errors) {
-          if (data.error !== undefined) {
-            let data0 = data.error;
-            const _errs3 = errors;
-            if (typeof data0 !== 'boolean') {
-              validate17.errors = [
-                {
-                  instancePath: instancePath + '/error',
-                  schemaPath: 'spec#/components/schemas/AppError/properties/error/type',
-                  keyword: 'type',
-                  params: { type: 'boolean' },
-                  message: 'must be boolean',
-                },
-              ];
-              return false;
-            }
-            if (true !== data0) {
-              validate17.errors = [
-                {
-                  instancePath: instancePath + '/error',
-                  schemaPath: 'spec#/components/schemas/AppError/properties/error/const',
-                  keyword: 'const',
-                  params: { allowedValue: true },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.message !== undefined) {
-              let data1 = data.message;
-              const _errs5 = errors;
-              if (errors === _errs5) {
-                if (typeof data1 === 'string') {
-                  if (func2(data1) > 500) {
-                    validate17.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: 'spec#/components/schemas/AppError/properties/message/maxLength',
-                        keyword: 'maxLength',
-                        params: { limit: 500 },
-                        message: 'must NOT have more than 500 characters',
-                      },
-                    ];
-                    return false;
-                  }
-                } else {
-                  validate17.errors = [
-                    {
-                      instancePath: instancePath + '/message',
-                      schemaPath: 'spec#/components/schemas/AppError/properties/message/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                      message: 'must be string',
-                    },
-                  ];
-                  return false;
-                }
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
-            if (valid1) {
-              if (data.statusCode !== undefined) {
-                let data2 = data.statusCode;
-                const _errs7 = errors;
-                if (!(typeof data2 == 'number' && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
-                  validate17.errors = [
-                    {
-                      instancePath: instancePath + '/statusCode',
-                      schemaPath: 'spec#/components/schemas/AppError/properties/statusCode/type',
-                      keyword: 'type',
-                      params: { type: 'integer' },
-                      message: 'must be integer',
-                    },
-                  ];
-                  return false;
-                }
-                if (!(
-                  data2 === 400 ||
-                  data2 === 401 ||
-                  data2 === 403 ||
-                  data2 === 404 ||
-                  data2 === 413 ||
-                  data2 === 500
-                )) {
-                  validate17.errors = [
-                    {
-                      instancePath: instancePath + '/statusCode',
-                      schemaPath: 'spec#/components/schemas/AppError/properties/statusCode/enum',
-                      keyword: 'enum',
-                      params: { allowedValues: schema29.properties.statusCode.enum },
-                      message: 'must be equal to one of the allowed values',
-                    },
-                  ];
-                  return false;
-                }
-                var valid1 = _errs7 === errors;
-              } else {
-                var valid1 = true;
-              }
-              if (valid1) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs9 = errors;
-                  if (errors === _errs9) {
-                    if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-                      const _errs11 = errors;
-                      for (const key1 in data3) {
-                        if (!(key1 === 'event' || key1 === 'field')) {
-                          validate17.errors = [
-                            {
-                              instancePath: instancePath + '/data',
-                              schemaPath: 'spec#/components/schemas/AppError/properties/data/additionalProperties',
-                              keyword: 'additionalProperties',
-                              params: { additionalProperty: key1 },
-                              message: 'must NOT have additional properties',
-                            },
-                          ];
-                          return false;
-                          break;
-                        }
-                      }
-                      if (_errs11 === errors) {
-                        if (data3.event !== undefined) {
-                          let data4 = data3.event;
-                          const _errs12 = errors;
-                          if (errors === _errs12) {
-                            if (typeof data4 === 'string') {
-                              if (func2(data4) > 100) {
-                                validate17.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/event',
-                                    schemaPath:
-                                      'spec#/components/schemas/AppError/properties/data/properties/event/maxLength',
-                                    keyword: 'maxLength',
-                                    params: { limit: 100 },
-                                    message: 'must NOT have more than 100 characters',
-                                  },
-                                ];
-                                return false;
-                              }
-                            } else {
-                              validate17.errors = [
-                                {
-                                  instancePath: instancePath + '/data/event',
-                                  schemaPath: 'spec#/components/schemas/AppError/properties/data/properties/event/type',
-                                  keyword: 'type',
-                                  params: { type: 'string' },
-                                  message: 'must be string',
-                                },
-                              ];
-                              return false;
-                            }
-                          }
-                          var valid2 = _errs12 === errors;
-                        } else {
-                          var valid2 = true;
-                        }
-                        if (valid2) {
-                          if (data3.field !== undefined) {
-                            let data5 = data3.field;
-                            const _errs14 = errors;
-                            if (errors === _errs14) {
-                              if (typeof data5 === 'string') {
-                                if (func2(data5) > 200) {
-                                  validate17.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/field',
-                                      schemaPath:
-                                        'spec#/components/schemas/AppError/properties/data/properties/field/maxLength',
-                                      keyword: 'maxLength',
-                                      params: { limit: 200 },
-                                      message: 'must NOT have more than 200 characters',
-                                    },
-                                  ];
-                                  return false;
-                                }
-                              } else {
-                                validate17.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/field',
-                                    schemaPath:
-                                      'spec#/components/schemas/AppError/properties/data/properties/field/type',
-                                    keyword: 'type',
-                                    params: { type: 'string' },
-                                    message: 'must be string',
-                                  },
-                                ];
-                                return false;
-                              }
-                            }
-                            var valid2 = _errs14 === errors;
-                          } else {
-                            var valid2 = true;
-                          }
-                        }
-                      }
-                    } else {
-                      validate17.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: 'spec#/components/schemas/AppError/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'object' },
-                          message: 'must be object',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid1 = _errs9 === errors;
-                } else {
-                  var valid1 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate17.errors = [
-        {
-          instancePath,
-          schemaPath: 'spec#/components/schemas/AppError/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        },
-      ];
-      return false;
-    }
-  }
-  validate17.errors = vErrors;
-  return errors === 0;
+if(200 !== data0){
+validate12.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
 }
-export const v_chat_client_0 = validate18;
-const schema30 = { $ref: 'spec#/components/schemas/JoinChatRequest' };
-const schema31 = {
-  type: 'object',
-  description:
-    'Decision: `chatId` as in the document, or `productId` and `recipientId` as the original\nread; at least one of the two forms. With both, `chatId` is used.\n',
-  properties: {
-    chatId: { $ref: '#/components/schemas/StoredId' },
-    productId: { $ref: '#/components/schemas/ProductId' },
-    recipientId: { $ref: '#/components/schemas/UserId', description: 'The counterpart.' },
-  },
-  anyOf: [{ required: ['chatId'] }, { required: ['productId', 'recipientId'] }],
-  additionalProperties: false,
-};
-const schema33 = { type: 'string', description: "The shop's product id.", minLength: 1, maxLength: 64 };
-function validate19(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs1 = errors;
-  let valid0 = false;
-  const _errs2 = errors;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    let missing0;
-    if (data.chatId === undefined && (missing0 = 'chatId')) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/anyOf/0/required',
-        keyword: 'required',
-        params: { missingProperty: missing0 },
-        message: "must have required property '" + missing0 + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  }
-  var _valid0 = _errs2 === errors;
-  valid0 = valid0 || _valid0;
-  if (!valid0) {
-    const _errs3 = errors;
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing1;
-      if (
-        (data.productId === undefined && (missing1 = 'productId')) ||
-        (data.recipientId === undefined && (missing1 = 'recipientId'))
-      ) {
-        const err1 = {
-          instancePath,
-          schemaPath: '#/anyOf/1/required',
-          keyword: 'required',
-          params: { missingProperty: missing1 },
-          message: "must have required property '" + missing1 + "'",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    var _valid0 = _errs3 === errors;
-    valid0 = valid0 || _valid0;
-  }
-  if (!valid0) {
-    const err2 = {
-      instancePath,
-      schemaPath: '#/anyOf',
-      keyword: 'anyOf',
-      params: {},
-      message: 'must match a schema in anyOf',
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-    validate19.errors = vErrors;
-    return false;
-  } else {
-    errors = _errs1;
-    if (vErrors !== null) {
-      if (_errs1) {
-        vErrors.length = _errs1;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      const _errs4 = errors;
-      for (const key0 in data) {
-        if (!(key0 === 'chatId' || key0 === 'productId' || key0 === 'recipientId')) {
-          validate19.errors = [
-            {
-              instancePath,
-              schemaPath: '#/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key0 },
-              message: 'must NOT have additional properties',
-            },
-          ];
-          return false;
-          break;
-        }
-      }
-      if (_errs4 === errors) {
-        if (data.chatId !== undefined) {
-          let data0 = data.chatId;
-          const _errs5 = errors;
-          const _errs6 = errors;
-          if (errors === _errs6) {
-            if (typeof data0 === 'string') {
-              if (func2(data0) > 64) {
-                validate19.errors = [
-                  {
-                    instancePath: instancePath + '/chatId',
-                    schemaPath: '#/components/schemas/StoredId/maxLength',
-                    keyword: 'maxLength',
-                    params: { limit: 64 },
-                    message: 'must NOT have more than 64 characters',
-                  },
-                ];
-                return false;
-              } else {
-                if (func2(data0) < 1) {
-                  validate19.errors = [
-                    {
-                      instancePath: instancePath + '/chatId',
-                      schemaPath: '#/components/schemas/StoredId/minLength',
-                      keyword: 'minLength',
-                      params: { limit: 1 },
-                      message: 'must NOT have fewer than 1 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (!pattern0.test(data0)) {
-                    validate19.errors = [
-                      {
-                        instancePath: instancePath + '/chatId',
-                        schemaPath: '#/components/schemas/StoredId/pattern',
-                        keyword: 'pattern',
-                        params: { pattern: '^[A-Za-z0-9_-]+$' },
-                        message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-              }
-            } else {
-              validate19.errors = [
-                {
-                  instancePath: instancePath + '/chatId',
-                  schemaPath: '#/components/schemas/StoredId/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                },
-              ];
-              return false;
-            }
-          }
-          var valid1 = _errs5 === errors;
-        } else {
-          var valid1 = true;
-        }
-        if (valid1) {
-          if (data.productId !== undefined) {
-            let data1 = data.productId;
-            const _errs8 = errors;
-            const _errs9 = errors;
-            if (errors === _errs9) {
-              if (typeof data1 === 'string') {
-                if (func2(data1) > 64) {
-                  validate19.errors = [
-                    {
-                      instancePath: instancePath + '/productId',
-                      schemaPath: '#/components/schemas/ProductId/maxLength',
-                      keyword: 'maxLength',
-                      params: { limit: 64 },
-                      message: 'must NOT have more than 64 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (func2(data1) < 1) {
-                    validate19.errors = [
-                      {
-                        instancePath: instancePath + '/productId',
-                        schemaPath: '#/components/schemas/ProductId/minLength',
-                        keyword: 'minLength',
-                        params: { limit: 1 },
-                        message: 'must NOT have fewer than 1 characters',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-              } else {
-                validate19.errors = [
-                  {
-                    instancePath: instancePath + '/productId',
-                    schemaPath: '#/components/schemas/ProductId/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                  },
-                ];
-                return false;
-              }
-            }
-            var valid1 = _errs8 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.recipientId !== undefined) {
-              let data2 = data.recipientId;
-              const _errs11 = errors;
-              const _errs12 = errors;
-              if (!(typeof data2 == 'number' && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
-                validate19.errors = [
-                  {
-                    instancePath: instancePath + '/recipientId',
-                    schemaPath: '#/components/schemas/UserId/type',
-                    keyword: 'type',
-                    params: { type: 'integer' },
-                    message: 'must be integer',
-                  },
-                ];
-                return false;
-              }
-              if (errors === _errs12) {
-                if (typeof data2 == 'number' && isFinite(data2)) {
-                  if (data2 > 9007199254740991 || isNaN(data2)) {
-                    validate19.errors = [
-                      {
-                        instancePath: instancePath + '/recipientId',
-                        schemaPath: '#/components/schemas/UserId/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 9007199254740991 },
-                        message: 'must be <= 9007199254740991',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (data2 < 1 || isNaN(data2)) {
-                      validate19.errors = [
-                        {
-                          instancePath: instancePath + '/recipientId',
-                          schemaPath: '#/components/schemas/UserId/minimum',
-                          keyword: 'minimum',
-                          params: { comparison: '>=', limit: 1 },
-                          message: 'must be >= 1',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              }
-              var valid1 = _errs11 === errors;
-            } else {
-              var valid1 = true;
-            }
-          }
-        }
-      }
-    } else {
-      validate19.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate19.errors = vErrors;
-  return errors === 0;
+var valid0 = _errs2 === errors;
 }
-function validate18(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate19(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
-    errors = vErrors.length;
-  }
-  validate18.errors = vErrors;
-  return errors === 0;
+else {
+var valid0 = true;
 }
-export const v_chat_client_1 = validate21;
-const schema35 = { $ref: 'spec#/components/schemas/EmptyRequest' };
-const schema36 = {
-  type: 'object',
-  description: 'No payload. A client may send `{}` or no argument at all.',
-  properties: {},
-  additionalProperties: false,
-};
-function validate21(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (errors === _errs0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      for (const key0 in data) {
-        validate21.errors = [
-          {
-            instancePath,
-            schemaPath: 'spec#/components/schemas/EmptyRequest/additionalProperties',
-            keyword: 'additionalProperties',
-            params: { additionalProperty: key0 },
-            message: 'must NOT have additional properties',
-          },
-        ];
-        return false;
-        break;
-      }
-    } else {
-      validate21.errors = [
-        {
-          instancePath,
-          schemaPath: 'spec#/components/schemas/EmptyRequest/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        },
-      ];
-      return false;
-    }
-  }
-  validate21.errors = vErrors;
-  return errors === 0;
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate12.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-export const v_chat_client_2 = validate22;
-const schema37 = { $ref: 'spec#/components/schemas/SendMessageRequest' };
-const schema38 = {
-  type: 'object',
-  description:
-    '`productId`, `recipientId` and `text` are required, as the original required them. The\nproduct and store fields fill the chat when this message creates it and are ignored for\nan existing chat. Decision: a field left out when the chat is created is stored empty\n(`""`; `null` for `storeLogoUrl` and `customerProfilePic`).\n',
-  required: ['productId', 'recipientId', 'text'],
-  properties: {
-    productId: { $ref: '#/components/schemas/ProductId' },
-    recipientId: {
-      $ref: '#/components/schemas/UserId',
-      description: 'The counterpart (a vendor for a customer, a customer for a vendor).',
-    },
-    text: {
-      $ref: '#/components/schemas/MessageText',
-      description: 'Required, as in the original. A media file without text is sent through the HTTP upload endpoint.',
-    },
-    chatId: {
-      $ref: '#/components/schemas/StoredId',
-      description:
-        "Decision: accepted, as in the document's example, and ignored: the chat is the one of\n`productId` and the two users (the example's value is not even a chat id).\n",
-    },
-    storeName: { $ref: '#/components/schemas/Name' },
-    customerName: { $ref: '#/components/schemas/Name' },
-    storeLogoUrl: { $ref: '#/components/schemas/NullableUrl' },
-    customerProfilePic: { $ref: '#/components/schemas/NullableUrl' },
-    productPrice: { $ref: '#/components/schemas/Price' },
-    productName: { $ref: '#/components/schemas/Name' },
-    productImageUrl: { $ref: '#/components/schemas/Url' },
-    messageMedias: {
-      type: 'array',
-      description:
-        'Addition: files uploaded over HTTP beforehand, attached to this message by `id`.\nThe server looks each up by `id` and ignores the other fields (a client may send back\nthe objects the upload returned).\n',
-      maxItems: 10,
-      items: { $ref: '#/components/schemas/MediaReference' },
-    },
-  },
-  additionalProperties: false,
-};
-const schema41 = { type: 'string', minLength: 1, maxLength: 5000 };
-const schema43 = { type: 'string', maxLength: 200 };
-const schema45 = { type: ['string', 'null'], description: 'A link or null, not checked as a URI.', maxLength: 2048 };
-const schema47 = {
-  type: 'string',
-  description: 'A decimal amount as a string, as in the document (`"299"`, `"299.99"`).',
-  maxLength: 32,
-  pattern: '^([0-9]+(\\.[0-9]+)?)?$',
-};
-const schema49 = {
-  type: 'string',
-  description:
-    'A link, not checked as a URI: the document\'s own example has\n`"productImageUrl": "productImageUrl"`.\n',
-  maxLength: 2048,
-};
-const func15 = Object.prototype.hasOwnProperty;
-const pattern4 = new RegExp('^([0-9]+(\\.[0-9]+)?)?$', 'u');
-const schema50 = {
-  type: 'object',
-  description: 'A `Media` by its `id`; its other fields may be present and are ignored.',
-  required: ['id'],
-  properties: {
-    id: { $ref: '#/components/schemas/StoredId' },
-    imageUrl: { type: 'string', format: 'uri', maxLength: 2048 },
-    url: { type: 'string', format: 'uri', maxLength: 2048 },
-    size: { type: 'string', maxLength: 20, pattern: '^[0-9]+$' },
-    mimeType: { type: 'string', maxLength: 100 },
-  },
-  additionalProperties: false,
-};
-const pattern6 = new RegExp('^[0-9]+$', 'u');
-const formats0 = formats.uri;
-function validate24(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (data.id === undefined && (missing0 = 'id')) {
-        validate24.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'id' || key0 === 'imageUrl' || key0 === 'url' || key0 === 'size' || key0 === 'mimeType')) {
-            validate24.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.id !== undefined) {
-            let data0 = data.id;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === 'string') {
-                if (func2(data0) > 64) {
-                  validate24.errors = [
-                    {
-                      instancePath: instancePath + '/id',
-                      schemaPath: '#/components/schemas/StoredId/maxLength',
-                      keyword: 'maxLength',
-                      params: { limit: 64 },
-                      message: 'must NOT have more than 64 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (func2(data0) < 1) {
-                    validate24.errors = [
-                      {
-                        instancePath: instancePath + '/id',
-                        schemaPath: '#/components/schemas/StoredId/minLength',
-                        keyword: 'minLength',
-                        params: { limit: 1 },
-                        message: 'must NOT have fewer than 1 characters',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (!pattern0.test(data0)) {
-                      validate24.errors = [
-                        {
-                          instancePath: instancePath + '/id',
-                          schemaPath: '#/components/schemas/StoredId/pattern',
-                          keyword: 'pattern',
-                          params: { pattern: '^[A-Za-z0-9_-]+$' },
-                          message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              } else {
-                validate24.errors = [
-                  {
-                    instancePath: instancePath + '/id',
-                    schemaPath: '#/components/schemas/StoredId/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                  },
-                ];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.imageUrl !== undefined) {
-              let data1 = data.imageUrl;
-              const _errs5 = errors;
-              if (errors === _errs5) {
-                if (errors === _errs5) {
-                  if (typeof data1 === 'string') {
-                    if (func2(data1) > 2048) {
-                      validate24.errors = [
-                        {
-                          instancePath: instancePath + '/imageUrl',
-                          schemaPath: '#/properties/imageUrl/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 2048 },
-                          message: 'must NOT have more than 2048 characters',
-                        },
-                      ];
-                      return false;
-                    } else {
-                      if (!formats0(data1)) {
-                        validate24.errors = [
-                          {
-                            instancePath: instancePath + '/imageUrl',
-                            schemaPath: '#/properties/imageUrl/format',
-                            keyword: 'format',
-                            params: { format: 'uri' },
-                            message: 'must match format "' + 'uri' + '"',
-                          },
-                        ];
-                        return false;
-                      }
-                    }
-                  } else {
-                    validate24.errors = [
-                      {
-                        instancePath: instancePath + '/imageUrl',
-                        schemaPath: '#/properties/imageUrl/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.url !== undefined) {
-                let data2 = data.url;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (errors === _errs7) {
-                    if (typeof data2 === 'string') {
-                      if (func2(data2) > 2048) {
-                        validate24.errors = [
-                          {
-                            instancePath: instancePath + '/url',
-                            schemaPath: '#/properties/url/maxLength',
-                            keyword: 'maxLength',
-                            params: { limit: 2048 },
-                            message: 'must NOT have more than 2048 characters',
-                          },
-                        ];
-                        return false;
-                      } else {
-                        if (!formats0(data2)) {
-                          validate24.errors = [
-                            {
-                              instancePath: instancePath + '/url',
-                              schemaPath: '#/properties/url/format',
-                              keyword: 'format',
-                              params: { format: 'uri' },
-                              message: 'must match format "' + 'uri' + '"',
-                            },
-                          ];
-                          return false;
-                        }
-                      }
-                    } else {
-                      validate24.errors = [
-                        {
-                          instancePath: instancePath + '/url',
-                          schemaPath: '#/properties/url/type',
-                          keyword: 'type',
-                          params: { type: 'string' },
-                          message: 'must be string',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs7 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.size !== undefined) {
-                  let data3 = data.size;
-                  const _errs9 = errors;
-                  if (errors === _errs9) {
-                    if (typeof data3 === 'string') {
-                      if (func2(data3) > 20) {
-                        validate24.errors = [
-                          {
-                            instancePath: instancePath + '/size',
-                            schemaPath: '#/properties/size/maxLength',
-                            keyword: 'maxLength',
-                            params: { limit: 20 },
-                            message: 'must NOT have more than 20 characters',
-                          },
-                        ];
-                        return false;
-                      } else {
-                        if (!pattern6.test(data3)) {
-                          validate24.errors = [
-                            {
-                              instancePath: instancePath + '/size',
-                              schemaPath: '#/properties/size/pattern',
-                              keyword: 'pattern',
-                              params: { pattern: '^[0-9]+$' },
-                              message: 'must match pattern "' + '^[0-9]+$' + '"',
-                            },
-                          ];
-                          return false;
-                        }
-                      }
-                    } else {
-                      validate24.errors = [
-                        {
-                          instancePath: instancePath + '/size',
-                          schemaPath: '#/properties/size/type',
-                          keyword: 'type',
-                          params: { type: 'string' },
-                          message: 'must be string',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs9 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.mimeType !== undefined) {
-                    let data4 = data.mimeType;
-                    const _errs11 = errors;
-                    if (errors === _errs11) {
-                      if (typeof data4 === 'string') {
-                        if (func2(data4) > 100) {
-                          validate24.errors = [
-                            {
-                              instancePath: instancePath + '/mimeType',
-                              schemaPath: '#/properties/mimeType/maxLength',
-                              keyword: 'maxLength',
-                              params: { limit: 100 },
-                              message: 'must NOT have more than 100 characters',
-                            },
-                          ];
-                          return false;
-                        }
-                      } else {
-                        validate24.errors = [
-                          {
-                            instancePath: instancePath + '/mimeType',
-                            schemaPath: '#/properties/mimeType/type',
-                            keyword: 'type',
-                            params: { type: 'string' },
-                            message: 'must be string',
-                          },
-                        ];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs11 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate24.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate24.errors = vErrors;
-  return errors === 0;
+if(false !== data1){
+validate12.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
 }
-function validate23(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.productId === undefined && (missing0 = 'productId')) ||
-        (data.recipientId === undefined && (missing0 = 'recipientId')) ||
-        (data.text === undefined && (missing0 = 'text'))
-      ) {
-        validate23.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!func15.call(schema38.properties, key0)) {
-            validate23.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.productId !== undefined) {
-            let data0 = data.productId;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === 'string') {
-                if (func2(data0) > 64) {
-                  validate23.errors = [
-                    {
-                      instancePath: instancePath + '/productId',
-                      schemaPath: '#/components/schemas/ProductId/maxLength',
-                      keyword: 'maxLength',
-                      params: { limit: 64 },
-                      message: 'must NOT have more than 64 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (func2(data0) < 1) {
-                    validate23.errors = [
-                      {
-                        instancePath: instancePath + '/productId',
-                        schemaPath: '#/components/schemas/ProductId/minLength',
-                        keyword: 'minLength',
-                        params: { limit: 1 },
-                        message: 'must NOT have fewer than 1 characters',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-              } else {
-                validate23.errors = [
-                  {
-                    instancePath: instancePath + '/productId',
-                    schemaPath: '#/components/schemas/ProductId/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                  },
-                ];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.recipientId !== undefined) {
-              let data1 = data.recipientId;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (!(typeof data1 == 'number' && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
-                validate23.errors = [
-                  {
-                    instancePath: instancePath + '/recipientId',
-                    schemaPath: '#/components/schemas/UserId/type',
-                    keyword: 'type',
-                    params: { type: 'integer' },
-                    message: 'must be integer',
-                  },
-                ];
-                return false;
-              }
-              if (errors === _errs6) {
-                if (typeof data1 == 'number' && isFinite(data1)) {
-                  if (data1 > 9007199254740991 || isNaN(data1)) {
-                    validate23.errors = [
-                      {
-                        instancePath: instancePath + '/recipientId',
-                        schemaPath: '#/components/schemas/UserId/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 9007199254740991 },
-                        message: 'must be <= 9007199254740991',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (data1 < 1 || isNaN(data1)) {
-                      validate23.errors = [
-                        {
-                          instancePath: instancePath + '/recipientId',
-                          schemaPath: '#/components/schemas/UserId/minimum',
-                          keyword: 'minimum',
-                          params: { comparison: '>=', limit: 1 },
-                          message: 'must be >= 1',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.text !== undefined) {
-                let data2 = data.text;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 5000) {
-                      validate23.errors = [
-                        {
-                          instancePath: instancePath + '/text',
-                          schemaPath: '#/components/schemas/MessageText/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 5000 },
-                          message: 'must NOT have more than 5000 characters',
-                        },
-                      ];
-                      return false;
-                    } else {
-                      if (func2(data2) < 1) {
-                        validate23.errors = [
-                          {
-                            instancePath: instancePath + '/text',
-                            schemaPath: '#/components/schemas/MessageText/minLength',
-                            keyword: 'minLength',
-                            params: { limit: 1 },
-                            message: 'must NOT have fewer than 1 characters',
-                          },
-                        ];
-                        return false;
-                      }
-                    }
-                  } else {
-                    validate23.errors = [
-                      {
-                        instancePath: instancePath + '/text',
-                        schemaPath: '#/components/schemas/MessageText/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.chatId !== undefined) {
-                  let data3 = data.chatId;
-                  const _errs11 = errors;
-                  const _errs12 = errors;
-                  if (errors === _errs12) {
-                    if (typeof data3 === 'string') {
-                      if (func2(data3) > 64) {
-                        validate23.errors = [
-                          {
-                            instancePath: instancePath + '/chatId',
-                            schemaPath: '#/components/schemas/StoredId/maxLength',
-                            keyword: 'maxLength',
-                            params: { limit: 64 },
-                            message: 'must NOT have more than 64 characters',
-                          },
-                        ];
-                        return false;
-                      } else {
-                        if (func2(data3) < 1) {
-                          validate23.errors = [
-                            {
-                              instancePath: instancePath + '/chatId',
-                              schemaPath: '#/components/schemas/StoredId/minLength',
-                              keyword: 'minLength',
-                              params: { limit: 1 },
-                              message: 'must NOT have fewer than 1 characters',
-                            },
-                          ];
-                          return false;
-                        } else {
-                          if (!pattern0.test(data3)) {
-                            validate23.errors = [
-                              {
-                                instancePath: instancePath + '/chatId',
-                                schemaPath: '#/components/schemas/StoredId/pattern',
-                                keyword: 'pattern',
-                                params: { pattern: '^[A-Za-z0-9_-]+$' },
-                                message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                              },
-                            ];
-                            return false;
-                          }
-                        }
-                      }
-                    } else {
-                      validate23.errors = [
-                        {
-                          instancePath: instancePath + '/chatId',
-                          schemaPath: '#/components/schemas/StoredId/type',
-                          keyword: 'type',
-                          params: { type: 'string' },
-                          message: 'must be string',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.storeName !== undefined) {
-                    let data4 = data.storeName;
-                    const _errs14 = errors;
-                    const _errs15 = errors;
-                    if (errors === _errs15) {
-                      if (typeof data4 === 'string') {
-                        if (func2(data4) > 200) {
-                          validate23.errors = [
-                            {
-                              instancePath: instancePath + '/storeName',
-                              schemaPath: '#/components/schemas/Name/maxLength',
-                              keyword: 'maxLength',
-                              params: { limit: 200 },
-                              message: 'must NOT have more than 200 characters',
-                            },
-                          ];
-                          return false;
-                        }
-                      } else {
-                        validate23.errors = [
-                          {
-                            instancePath: instancePath + '/storeName',
-                            schemaPath: '#/components/schemas/Name/type',
-                            keyword: 'type',
-                            params: { type: 'string' },
-                            message: 'must be string',
-                          },
-                        ];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs14 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.customerName !== undefined) {
-                      let data5 = data.customerName;
-                      const _errs17 = errors;
-                      const _errs18 = errors;
-                      if (errors === _errs18) {
-                        if (typeof data5 === 'string') {
-                          if (func2(data5) > 200) {
-                            validate23.errors = [
-                              {
-                                instancePath: instancePath + '/customerName',
-                                schemaPath: '#/components/schemas/Name/maxLength',
-                                keyword: 'maxLength',
-                                params: { limit: 200 },
-                                message: 'must NOT have more than 200 characters',
-                              },
-                            ];
-                            return false;
-                          }
-                        } else {
-                          validate23.errors = [
-                            {
-                              instancePath: instancePath + '/customerName',
-                              schemaPath: '#/components/schemas/Name/type',
-                              keyword: 'type',
-                              params: { type: 'string' },
-                              message: 'must be string',
-                            },
-                          ];
-                          return false;
-                        }
-                      }
-                      var valid0 = _errs17 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.storeLogoUrl !== undefined) {
-                        let data6 = data.storeLogoUrl;
-                        const _errs20 = errors;
-                        const _errs21 = errors;
-                        if (typeof data6 !== 'string' && data6 !== null) {
-                          validate23.errors = [
-                            {
-                              instancePath: instancePath + '/storeLogoUrl',
-                              schemaPath: '#/components/schemas/NullableUrl/type',
-                              keyword: 'type',
-                              params: { type: schema45.type },
-                              message: 'must be string,null',
-                            },
-                          ];
-                          return false;
-                        }
-                        if (errors === _errs21) {
-                          if (typeof data6 === 'string') {
-                            if (func2(data6) > 2048) {
-                              validate23.errors = [
-                                {
-                                  instancePath: instancePath + '/storeLogoUrl',
-                                  schemaPath: '#/components/schemas/NullableUrl/maxLength',
-                                  keyword: 'maxLength',
-                                  params: { limit: 2048 },
-                                  message: 'must NOT have more than 2048 characters',
-                                },
-                              ];
-                              return false;
-                            }
-                          }
-                        }
-                        var valid0 = _errs20 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.customerProfilePic !== undefined) {
-                          let data7 = data.customerProfilePic;
-                          const _errs23 = errors;
-                          const _errs24 = errors;
-                          if (typeof data7 !== 'string' && data7 !== null) {
-                            validate23.errors = [
-                              {
-                                instancePath: instancePath + '/customerProfilePic',
-                                schemaPath: '#/components/schemas/NullableUrl/type',
-                                keyword: 'type',
-                                params: { type: schema45.type },
-                                message: 'must be string,null',
-                              },
-                            ];
-                            return false;
-                          }
-                          if (errors === _errs24) {
-                            if (typeof data7 === 'string') {
-                              if (func2(data7) > 2048) {
-                                validate23.errors = [
-                                  {
-                                    instancePath: instancePath + '/customerProfilePic',
-                                    schemaPath: '#/components/schemas/NullableUrl/maxLength',
-                                    keyword: 'maxLength',
-                                    params: { limit: 2048 },
-                                    message: 'must NOT have more than 2048 characters',
-                                  },
-                                ];
-                                return false;
-                              }
-                            }
-                          }
-                          var valid0 = _errs23 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.productPrice !== undefined) {
-                            let data8 = data.productPrice;
-                            const _errs26 = errors;
-                            const _errs27 = errors;
-                            if (errors === _errs27) {
-                              if (typeof data8 === 'string') {
-                                if (func2(data8) > 32) {
-                                  validate23.errors = [
-                                    {
-                                      instancePath: instancePath + '/productPrice',
-                                      schemaPath: '#/components/schemas/Price/maxLength',
-                                      keyword: 'maxLength',
-                                      params: { limit: 32 },
-                                      message: 'must NOT have more than 32 characters',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (!pattern4.test(data8)) {
-                                    validate23.errors = [
-                                      {
-                                        instancePath: instancePath + '/productPrice',
-                                        schemaPath: '#/components/schemas/Price/pattern',
-                                        keyword: 'pattern',
-                                        params: { pattern: '^([0-9]+(\\.[0-9]+)?)?$' },
-                                        message: 'must match pattern "' + '^([0-9]+(\\.[0-9]+)?)?$' + '"',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              } else {
-                                validate23.errors = [
-                                  {
-                                    instancePath: instancePath + '/productPrice',
-                                    schemaPath: '#/components/schemas/Price/type',
-                                    keyword: 'type',
-                                    params: { type: 'string' },
-                                    message: 'must be string',
-                                  },
-                                ];
-                                return false;
-                              }
-                            }
-                            var valid0 = _errs26 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (data.productName !== undefined) {
-                              let data9 = data.productName;
-                              const _errs29 = errors;
-                              const _errs30 = errors;
-                              if (errors === _errs30) {
-                                if (typeof data9 === 'string') {
-                                  if (func2(data9) > 200) {
-                                    validate23.errors = [
-                                      {
-                                        instancePath: instancePath + '/productName',
-                                        schemaPath: '#/components/schemas/Name/maxLength',
-                                        keyword: 'maxLength',
-                                        params: { limit: 200 },
-                                        message: 'must NOT have more than 200 characters',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                } else {
-                                  validate23.errors = [
-                                    {
-                                      instancePath: instancePath + '/productName',
-                                      schemaPath: '#/components/schemas/Name/type',
-                                      keyword: 'type',
-                                      params: { type: 'string' },
-                                      message: 'must be string',
-                                    },
-                                  ];
-                                  return false;
-                                }
-                              }
-                              var valid0 = _errs29 === errors;
-                            } else {
-                              var valid0 = true;
-                            }
-                            if (valid0) {
-                              if (data.productImageUrl !== undefined) {
-                                let data10 = data.productImageUrl;
-                                const _errs32 = errors;
-                                const _errs33 = errors;
-                                if (errors === _errs33) {
-                                  if (typeof data10 === 'string') {
-                                    if (func2(data10) > 2048) {
-                                      validate23.errors = [
-                                        {
-                                          instancePath: instancePath + '/productImageUrl',
-                                          schemaPath: '#/components/schemas/Url/maxLength',
-                                          keyword: 'maxLength',
-                                          params: { limit: 2048 },
-                                          message: 'must NOT have more than 2048 characters',
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                  } else {
-                                    validate23.errors = [
-                                      {
-                                        instancePath: instancePath + '/productImageUrl',
-                                        schemaPath: '#/components/schemas/Url/type',
-                                        keyword: 'type',
-                                        params: { type: 'string' },
-                                        message: 'must be string',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                                var valid0 = _errs32 === errors;
-                              } else {
-                                var valid0 = true;
-                              }
-                              if (valid0) {
-                                if (data.messageMedias !== undefined) {
-                                  let data11 = data.messageMedias;
-                                  const _errs35 = errors;
-                                  if (errors === _errs35) {
-                                    if (Array.isArray(data11)) {
-                                      if (data11.length > 10) {
-                                        validate23.errors = [
-                                          {
-                                            instancePath: instancePath + '/messageMedias',
-                                            schemaPath: '#/properties/messageMedias/maxItems',
-                                            keyword: 'maxItems',
-                                            params: { limit: 10 },
-                                            message: 'must NOT have more than 10 items',
-                                          },
-                                        ];
-                                        return false;
-                                      } else {
-                                        var valid12 = true;
-                                        const len0 = data11.length;
-                                        for (let i0 = 0; i0 < len0; i0++) {
-                                          const _errs37 = errors;
-                                          if (
-                                            !validate24(data11[i0], {
-                                              instancePath: instancePath + '/messageMedias/' + i0,
-                                              parentData: data11,
-                                              parentDataProperty: i0,
-                                              rootData,
-                                            })
-                                          ) {
-                                            vErrors =
-                                              vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-                                            errors = vErrors.length;
-                                          }
-                                          var valid12 = _errs37 === errors;
-                                          if (!valid12) {
-                                            break;
-                                          }
-                                        }
-                                      }
-                                    } else {
-                                      validate23.errors = [
-                                        {
-                                          instancePath: instancePath + '/messageMedias',
-                                          schemaPath: '#/properties/messageMedias/type',
-                                          keyword: 'type',
-                                          params: { type: 'array' },
-                                          message: 'must be array',
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                  }
-                                  var valid0 = _errs35 === errors;
-                                } else {
-                                  var valid0 = true;
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate23.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate23.errors = vErrors;
-  return errors === 0;
+var valid0 = _errs5 === errors;
 }
-function validate22(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-    errors = vErrors.length;
-  }
-  validate22.errors = vErrors;
-  return errors === 0;
+else {
+var valid0 = true;
 }
-export const v_chat_client_3 = validate27;
-const schema52 = { $ref: 'spec#/components/schemas/ChatRequest' };
-const schema53 = {
-  type: 'object',
-  description: 'Names a chat by its product and the counterpart (`markAsRead`, `typing`, `stoppedTyping`).',
-  required: ['productId', 'recipientId'],
-  properties: {
-    productId: { $ref: '#/components/schemas/ProductId' },
-    recipientId: { $ref: '#/components/schemas/UserId', description: 'The counterpart.' },
-  },
-  additionalProperties: false,
-};
-function validate28(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.productId === undefined && (missing0 = 'productId')) ||
-        (data.recipientId === undefined && (missing0 = 'recipientId'))
-      ) {
-        validate28.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'productId' || key0 === 'recipientId')) {
-            validate28.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.productId !== undefined) {
-            let data0 = data.productId;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === 'string') {
-                if (func2(data0) > 64) {
-                  validate28.errors = [
-                    {
-                      instancePath: instancePath + '/productId',
-                      schemaPath: '#/components/schemas/ProductId/maxLength',
-                      keyword: 'maxLength',
-                      params: { limit: 64 },
-                      message: 'must NOT have more than 64 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (func2(data0) < 1) {
-                    validate28.errors = [
-                      {
-                        instancePath: instancePath + '/productId',
-                        schemaPath: '#/components/schemas/ProductId/minLength',
-                        keyword: 'minLength',
-                        params: { limit: 1 },
-                        message: 'must NOT have fewer than 1 characters',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-              } else {
-                validate28.errors = [
-                  {
-                    instancePath: instancePath + '/productId',
-                    schemaPath: '#/components/schemas/ProductId/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                  },
-                ];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.recipientId !== undefined) {
-              let data1 = data.recipientId;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (!(typeof data1 == 'number' && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
-                validate28.errors = [
-                  {
-                    instancePath: instancePath + '/recipientId',
-                    schemaPath: '#/components/schemas/UserId/type',
-                    keyword: 'type',
-                    params: { type: 'integer' },
-                    message: 'must be integer',
-                  },
-                ];
-                return false;
-              }
-              if (errors === _errs6) {
-                if (typeof data1 == 'number' && isFinite(data1)) {
-                  if (data1 > 9007199254740991 || isNaN(data1)) {
-                    validate28.errors = [
-                      {
-                        instancePath: instancePath + '/recipientId',
-                        schemaPath: '#/components/schemas/UserId/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 9007199254740991 },
-                        message: 'must be <= 9007199254740991',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (data1 < 1 || isNaN(data1)) {
-                      validate28.errors = [
-                        {
-                          instancePath: instancePath + '/recipientId',
-                          schemaPath: '#/components/schemas/UserId/minimum',
-                          keyword: 'minimum',
-                          params: { comparison: '>=', limit: 1 },
-                          message: 'must be >= 1',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-          }
-        }
-      }
-    } else {
-      validate28.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate28.errors = vErrors;
-  return errors === 0;
+if(valid0){
+if(data.message !== undefined){
+let data2 = data.message;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 500){
+validate12.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
 }
-function validate27(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate28(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-    errors = vErrors.length;
-  }
-  validate27.errors = vErrors;
-  return errors === 0;
 }
-export const v_chat_client_4 = validate30;
-const schema56 = { $ref: 'spec#/components/schemas/DeleteMessageRequest' };
-const schema57 = {
-  type: 'object',
-  required: ['productId', 'recipientId', 'messageId'],
-  properties: {
-    productId: { $ref: '#/components/schemas/ProductId' },
-    recipientId: { $ref: '#/components/schemas/UserId', description: 'The counterpart.' },
-    messageId: { $ref: '#/components/schemas/StoredId', description: "The message's `id`." },
-  },
-  additionalProperties: false,
-};
-function validate31(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.productId === undefined && (missing0 = 'productId')) ||
-        (data.recipientId === undefined && (missing0 = 'recipientId')) ||
-        (data.messageId === undefined && (missing0 = 'messageId'))
-      ) {
-        validate31.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'productId' || key0 === 'recipientId' || key0 === 'messageId')) {
-            validate31.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.productId !== undefined) {
-            let data0 = data.productId;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === 'string') {
-                if (func2(data0) > 64) {
-                  validate31.errors = [
-                    {
-                      instancePath: instancePath + '/productId',
-                      schemaPath: '#/components/schemas/ProductId/maxLength',
-                      keyword: 'maxLength',
-                      params: { limit: 64 },
-                      message: 'must NOT have more than 64 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (func2(data0) < 1) {
-                    validate31.errors = [
-                      {
-                        instancePath: instancePath + '/productId',
-                        schemaPath: '#/components/schemas/ProductId/minLength',
-                        keyword: 'minLength',
-                        params: { limit: 1 },
-                        message: 'must NOT have fewer than 1 characters',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-              } else {
-                validate31.errors = [
-                  {
-                    instancePath: instancePath + '/productId',
-                    schemaPath: '#/components/schemas/ProductId/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                  },
-                ];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.recipientId !== undefined) {
-              let data1 = data.recipientId;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (!(typeof data1 == 'number' && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
-                validate31.errors = [
-                  {
-                    instancePath: instancePath + '/recipientId',
-                    schemaPath: '#/components/schemas/UserId/type',
-                    keyword: 'type',
-                    params: { type: 'integer' },
-                    message: 'must be integer',
-                  },
-                ];
-                return false;
-              }
-              if (errors === _errs6) {
-                if (typeof data1 == 'number' && isFinite(data1)) {
-                  if (data1 > 9007199254740991 || isNaN(data1)) {
-                    validate31.errors = [
-                      {
-                        instancePath: instancePath + '/recipientId',
-                        schemaPath: '#/components/schemas/UserId/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 9007199254740991 },
-                        message: 'must be <= 9007199254740991',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (data1 < 1 || isNaN(data1)) {
-                      validate31.errors = [
-                        {
-                          instancePath: instancePath + '/recipientId',
-                          schemaPath: '#/components/schemas/UserId/minimum',
-                          keyword: 'minimum',
-                          params: { comparison: '>=', limit: 1 },
-                          message: 'must be >= 1',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.messageId !== undefined) {
-                let data2 = data.messageId;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 64) {
-                      validate31.errors = [
-                        {
-                          instancePath: instancePath + '/messageId',
-                          schemaPath: '#/components/schemas/StoredId/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 64 },
-                          message: 'must NOT have more than 64 characters',
-                        },
-                      ];
-                      return false;
-                    } else {
-                      if (func2(data2) < 1) {
-                        validate31.errors = [
-                          {
-                            instancePath: instancePath + '/messageId',
-                            schemaPath: '#/components/schemas/StoredId/minLength',
-                            keyword: 'minLength',
-                            params: { limit: 1 },
-                            message: 'must NOT have fewer than 1 characters',
-                          },
-                        ];
-                        return false;
-                      } else {
-                        if (!pattern0.test(data2)) {
-                          validate31.errors = [
-                            {
-                              instancePath: instancePath + '/messageId',
-                              schemaPath: '#/components/schemas/StoredId/pattern',
-                              keyword: 'pattern',
-                              params: { pattern: '^[A-Za-z0-9_-]+$' },
-                              message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                            },
-                          ];
-                          return false;
-                        }
-                      }
-                    }
-                  } else {
-                    validate31.errors = [
-                      {
-                        instancePath: instancePath + '/messageId',
-                        schemaPath: '#/components/schemas/StoredId/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate31.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate31.errors = vErrors;
-  return errors === 0;
+else {
+validate12.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-function validate30(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate31(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
-    errors = vErrors.length;
-  }
-  validate30.errors = vErrors;
-  return errors === 0;
 }
-export const v_chat_client_5 = validate33;
-const schema61 = { $ref: 'spec#/components/schemas/ChatRequest' };
-function validate34(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.productId === undefined && (missing0 = 'productId')) ||
-        (data.recipientId === undefined && (missing0 = 'recipientId'))
-      ) {
-        validate34.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'productId' || key0 === 'recipientId')) {
-            validate34.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.productId !== undefined) {
-            let data0 = data.productId;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === 'string') {
-                if (func2(data0) > 64) {
-                  validate34.errors = [
-                    {
-                      instancePath: instancePath + '/productId',
-                      schemaPath: '#/components/schemas/ProductId/maxLength',
-                      keyword: 'maxLength',
-                      params: { limit: 64 },
-                      message: 'must NOT have more than 64 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (func2(data0) < 1) {
-                    validate34.errors = [
-                      {
-                        instancePath: instancePath + '/productId',
-                        schemaPath: '#/components/schemas/ProductId/minLength',
-                        keyword: 'minLength',
-                        params: { limit: 1 },
-                        message: 'must NOT have fewer than 1 characters',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-              } else {
-                validate34.errors = [
-                  {
-                    instancePath: instancePath + '/productId',
-                    schemaPath: '#/components/schemas/ProductId/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                  },
-                ];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.recipientId !== undefined) {
-              let data1 = data.recipientId;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (!(typeof data1 == 'number' && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
-                validate34.errors = [
-                  {
-                    instancePath: instancePath + '/recipientId',
-                    schemaPath: '#/components/schemas/UserId/type',
-                    keyword: 'type',
-                    params: { type: 'integer' },
-                    message: 'must be integer',
-                  },
-                ];
-                return false;
-              }
-              if (errors === _errs6) {
-                if (typeof data1 == 'number' && isFinite(data1)) {
-                  if (data1 > 9007199254740991 || isNaN(data1)) {
-                    validate34.errors = [
-                      {
-                        instancePath: instancePath + '/recipientId',
-                        schemaPath: '#/components/schemas/UserId/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 9007199254740991 },
-                        message: 'must be <= 9007199254740991',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (data1 < 1 || isNaN(data1)) {
-                      validate34.errors = [
-                        {
-                          instancePath: instancePath + '/recipientId',
-                          schemaPath: '#/components/schemas/UserId/minimum',
-                          keyword: 'minimum',
-                          params: { comparison: '>=', limit: 1 },
-                          message: 'must be >= 1',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-          }
-        }
-      }
-    } else {
-      validate34.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate34.errors = vErrors;
-  return errors === 0;
+var valid0 = _errs8 === errors;
 }
-function validate33(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate34(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
-    errors = vErrors.length;
-  }
-  validate33.errors = vErrors;
-  return errors === 0;
+else {
+var valid0 = true;
 }
-export const v_chat_client_6 = validate36;
-const schema65 = { $ref: 'spec#/components/schemas/ChatRequest' };
-function validate37(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.productId === undefined && (missing0 = 'productId')) ||
-        (data.recipientId === undefined && (missing0 = 'recipientId'))
-      ) {
-        validate37.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'productId' || key0 === 'recipientId')) {
-            validate37.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.productId !== undefined) {
-            let data0 = data.productId;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === 'string') {
-                if (func2(data0) > 64) {
-                  validate37.errors = [
-                    {
-                      instancePath: instancePath + '/productId',
-                      schemaPath: '#/components/schemas/ProductId/maxLength',
-                      keyword: 'maxLength',
-                      params: { limit: 64 },
-                      message: 'must NOT have more than 64 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (func2(data0) < 1) {
-                    validate37.errors = [
-                      {
-                        instancePath: instancePath + '/productId',
-                        schemaPath: '#/components/schemas/ProductId/minLength',
-                        keyword: 'minLength',
-                        params: { limit: 1 },
-                        message: 'must NOT have fewer than 1 characters',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-              } else {
-                validate37.errors = [
-                  {
-                    instancePath: instancePath + '/productId',
-                    schemaPath: '#/components/schemas/ProductId/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                  },
-                ];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.recipientId !== undefined) {
-              let data1 = data.recipientId;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (!(typeof data1 == 'number' && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
-                validate37.errors = [
-                  {
-                    instancePath: instancePath + '/recipientId',
-                    schemaPath: '#/components/schemas/UserId/type',
-                    keyword: 'type',
-                    params: { type: 'integer' },
-                    message: 'must be integer',
-                  },
-                ];
-                return false;
-              }
-              if (errors === _errs6) {
-                if (typeof data1 == 'number' && isFinite(data1)) {
-                  if (data1 > 9007199254740991 || isNaN(data1)) {
-                    validate37.errors = [
-                      {
-                        instancePath: instancePath + '/recipientId',
-                        schemaPath: '#/components/schemas/UserId/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 9007199254740991 },
-                        message: 'must be <= 9007199254740991',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (data1 < 1 || isNaN(data1)) {
-                      validate37.errors = [
-                        {
-                          instancePath: instancePath + '/recipientId',
-                          schemaPath: '#/components/schemas/UserId/minimum',
-                          keyword: 'minimum',
-                          params: { comparison: '>=', limit: 1 },
-                          message: 'must be >= 1',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-          }
-        }
-      }
-    } else {
-      validate37.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate37.errors = vErrors;
-  return errors === 0;
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if((((data3.userId === undefined) && (missing1 = "userId")) || ((data3.userType === undefined) && (missing1 = "userType"))) || ((data3.chatId === undefined) && (missing1 = "chatId"))){
+validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
-function validate36(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate37(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-    errors = vErrors.length;
-  }
-  validate36.errors = vErrors;
-  return errors === 0;
+else {
+const _errs13 = errors;
+for(const key1 in data3){
+if(!(((key1 === "userId") || (key1 === "userType")) || (key1 === "chatId"))){
+validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
 }
-export const v_chat_client_7 = validate39;
-const schema69 = { $ref: 'spec#/components/schemas/EmptyRequest' };
-function validate39(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (errors === _errs0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      for (const key0 in data) {
-        validate39.errors = [
-          {
-            instancePath,
-            schemaPath: 'spec#/components/schemas/EmptyRequest/additionalProperties',
-            keyword: 'additionalProperties',
-            params: { additionalProperty: key0 },
-            message: 'must NOT have additional properties',
-          },
-        ];
-        return false;
-        break;
-      }
-    } else {
-      validate39.errors = [
-        {
-          instancePath,
-          schemaPath: 'spec#/components/schemas/EmptyRequest/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        },
-      ];
-      return false;
-    }
-  }
-  validate39.errors = vErrors;
-  return errors === 0;
 }
-export const v_chat_server_8 = validate40;
-const schema71 = { $ref: 'spec#/components/schemas/UserChatsResponse' };
-const schema72 = {
-  type: 'object',
-  description: 'Decision: at most 500 chats, newest first.',
-  required: ['statusCode', 'error', 'message', 'data'],
-  properties: {
-    statusCode: { $ref: '#/components/schemas/StatusOk' },
-    error: { $ref: '#/components/schemas/ErrorFalse' },
-    message: { $ref: '#/components/schemas/ResponseText' },
-    data: { type: 'array', maxItems: 500, items: { $ref: '#/components/schemas/Chat' } },
-  },
-  additionalProperties: false,
-};
-const schema76 = {
-  type: 'object',
-  'x-parley-entity': { kind: 'conversation', id: 'id' },
-  description:
-    'A chat between a customer and a vendor about a product, the same for both of them.\nDecision: `messages` is the latest page, at most 50, newest first; never the whole history.\n',
-  required: [
-    'id',
-    'productId',
-    'vendorId',
-    'customerId',
-    'productImageUrl',
-    'productPrice',
-    'productName',
-    'storeLogoUrl',
-    'customerProfilePic',
-    'customerName',
-    'storeName',
-    'createdAt',
-    'updatedAt',
-    'messages',
-  ],
-  properties: {
-    id: { $ref: '#/components/schemas/StoredId' },
-    productId: { $ref: '#/components/schemas/ProductId' },
-    vendorId: { $ref: '#/components/schemas/UserId' },
-    customerId: { $ref: '#/components/schemas/UserId' },
-    productImageUrl: { $ref: '#/components/schemas/Url' },
-    productPrice: { $ref: '#/components/schemas/Price' },
-    productName: { $ref: '#/components/schemas/Name' },
-    storeLogoUrl: { $ref: '#/components/schemas/NullableUrl' },
-    customerProfilePic: { $ref: '#/components/schemas/NullableUrl' },
-    customerName: { $ref: '#/components/schemas/Name' },
-    storeName: { $ref: '#/components/schemas/Name' },
-    lastMessageAt: {
-      $ref: '#/components/schemas/Timestamp',
-      description: "When the last message was sent; absent in the document's first example, so optional.",
-    },
-    createdAt: { $ref: '#/components/schemas/Timestamp' },
-    updatedAt: { $ref: '#/components/schemas/Timestamp' },
-    messages: { type: 'array', maxItems: 50, items: { $ref: '#/components/schemas/Message' } },
-  },
-  additionalProperties: false,
-};
-const schema88 = { type: 'string', format: 'date-time', maxLength: 64 };
-const formats4 = formats['date-time'];
-const schema91 = {
-  type: 'object',
-  'x-parley-entity': { kind: 'message', id: 'id', conversation: 'chatId' },
-  description:
-    "A stored message. Decision: its media are always in `messageMedias`; the document's\nvariants `messageMedia` and `messageImages` are not emitted.\n",
-  required: ['id', 'senderId', 'text', 'timestamp', 'read', 'recipientOnline', 'chatId', 'senderType', 'messageMedias'],
-  properties: {
-    id: {
-      $ref: '#/components/schemas/StoredId',
-      description: 'Addition: the stored message id (what `deleteMessage` names).',
-    },
-    senderId: { $ref: '#/components/schemas/UserId', description: 'The sender, of role `senderType`.' },
-    text: {
-      type: ['string', 'null'],
-      maxLength: 5000,
-      description: 'The text; null for a media message without text.',
-    },
-    timestamp: { $ref: '#/components/schemas/Timestamp' },
-    read: { type: 'boolean', description: 'Whether the recipient has read it.' },
-    recipientOnline: { type: 'boolean', description: 'Whether the recipient was online when it was stored.' },
-    chatId: { $ref: '#/components/schemas/StoredId' },
-    senderType: { $ref: '#/components/schemas/SenderType' },
-    messageMedias: { type: 'array', maxItems: 10, items: { $ref: '#/components/schemas/Media' } },
-  },
-  additionalProperties: false,
-};
-const schema96 = {
-  type: 'string',
-  description: "The sender's role, upper case as in the document. The server sets it from the sender's token.",
-  enum: ['CUSTOMER', 'VENDOR'],
-};
-const schema97 = {
-  type: 'object',
-  description: 'A file attached to a message, stored in the CDN.',
-  required: ['id', 'imageUrl', 'size', 'mimeType'],
-  properties: {
-    id: { $ref: '#/components/schemas/StoredId' },
-    imageUrl: {
-      type: 'string',
-      format: 'uri',
-      maxLength: 2048,
-      description: 'Where the file is served (for every type of file, not only images).',
-    },
-    url: {
-      type: 'string',
-      format: 'uri',
-      maxLength: 2048,
-      description:
-        'Decision: the original sometimes named the link `url`. Servers always send `imageUrl`;\n`url`, when present, is the same link.\n',
-    },
-    size: {
-      type: 'string',
-      maxLength: 20,
-      pattern: '^[0-9]+$',
-      description: 'The size in bytes, as a string of digits (as in the document).',
-    },
-    mimeType: { type: 'string', maxLength: 100, pattern: '^[a-z]+/[A-Za-z0-9.+-]+$' },
-  },
-  additionalProperties: false,
-};
-const pattern14 = new RegExp('^[a-z]+/[A-Za-z0-9.+-]+$', 'u');
-function validate44(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.id === undefined && (missing0 = 'id')) ||
-        (data.imageUrl === undefined && (missing0 = 'imageUrl')) ||
-        (data.size === undefined && (missing0 = 'size')) ||
-        (data.mimeType === undefined && (missing0 = 'mimeType'))
-      ) {
-        validate44.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'id' || key0 === 'imageUrl' || key0 === 'url' || key0 === 'size' || key0 === 'mimeType')) {
-            validate44.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.id !== undefined) {
-            let data0 = data.id;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === 'string') {
-                if (func2(data0) > 64) {
-                  validate44.errors = [
-                    {
-                      instancePath: instancePath + '/id',
-                      schemaPath: '#/components/schemas/StoredId/maxLength',
-                      keyword: 'maxLength',
-                      params: { limit: 64 },
-                      message: 'must NOT have more than 64 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (func2(data0) < 1) {
-                    validate44.errors = [
-                      {
-                        instancePath: instancePath + '/id',
-                        schemaPath: '#/components/schemas/StoredId/minLength',
-                        keyword: 'minLength',
-                        params: { limit: 1 },
-                        message: 'must NOT have fewer than 1 characters',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (!pattern0.test(data0)) {
-                      validate44.errors = [
-                        {
-                          instancePath: instancePath + '/id',
-                          schemaPath: '#/components/schemas/StoredId/pattern',
-                          keyword: 'pattern',
-                          params: { pattern: '^[A-Za-z0-9_-]+$' },
-                          message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              } else {
-                validate44.errors = [
-                  {
-                    instancePath: instancePath + '/id',
-                    schemaPath: '#/components/schemas/StoredId/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                  },
-                ];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.imageUrl !== undefined) {
-              let data1 = data.imageUrl;
-              const _errs5 = errors;
-              if (errors === _errs5) {
-                if (errors === _errs5) {
-                  if (typeof data1 === 'string') {
-                    if (func2(data1) > 2048) {
-                      validate44.errors = [
-                        {
-                          instancePath: instancePath + '/imageUrl',
-                          schemaPath: '#/properties/imageUrl/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 2048 },
-                          message: 'must NOT have more than 2048 characters',
-                        },
-                      ];
-                      return false;
-                    } else {
-                      if (!formats0(data1)) {
-                        validate44.errors = [
-                          {
-                            instancePath: instancePath + '/imageUrl',
-                            schemaPath: '#/properties/imageUrl/format',
-                            keyword: 'format',
-                            params: { format: 'uri' },
-                            message: 'must match format "' + 'uri' + '"',
-                          },
-                        ];
-                        return false;
-                      }
-                    }
-                  } else {
-                    validate44.errors = [
-                      {
-                        instancePath: instancePath + '/imageUrl',
-                        schemaPath: '#/properties/imageUrl/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.url !== undefined) {
-                let data2 = data.url;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (errors === _errs7) {
-                    if (typeof data2 === 'string') {
-                      if (func2(data2) > 2048) {
-                        validate44.errors = [
-                          {
-                            instancePath: instancePath + '/url',
-                            schemaPath: '#/properties/url/maxLength',
-                            keyword: 'maxLength',
-                            params: { limit: 2048 },
-                            message: 'must NOT have more than 2048 characters',
-                          },
-                        ];
-                        return false;
-                      } else {
-                        if (!formats0(data2)) {
-                          validate44.errors = [
-                            {
-                              instancePath: instancePath + '/url',
-                              schemaPath: '#/properties/url/format',
-                              keyword: 'format',
-                              params: { format: 'uri' },
-                              message: 'must match format "' + 'uri' + '"',
-                            },
-                          ];
-                          return false;
-                        }
-                      }
-                    } else {
-                      validate44.errors = [
-                        {
-                          instancePath: instancePath + '/url',
-                          schemaPath: '#/properties/url/type',
-                          keyword: 'type',
-                          params: { type: 'string' },
-                          message: 'must be string',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs7 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.size !== undefined) {
-                  let data3 = data.size;
-                  const _errs9 = errors;
-                  if (errors === _errs9) {
-                    if (typeof data3 === 'string') {
-                      if (func2(data3) > 20) {
-                        validate44.errors = [
-                          {
-                            instancePath: instancePath + '/size',
-                            schemaPath: '#/properties/size/maxLength',
-                            keyword: 'maxLength',
-                            params: { limit: 20 },
-                            message: 'must NOT have more than 20 characters',
-                          },
-                        ];
-                        return false;
-                      } else {
-                        if (!pattern6.test(data3)) {
-                          validate44.errors = [
-                            {
-                              instancePath: instancePath + '/size',
-                              schemaPath: '#/properties/size/pattern',
-                              keyword: 'pattern',
-                              params: { pattern: '^[0-9]+$' },
-                              message: 'must match pattern "' + '^[0-9]+$' + '"',
-                            },
-                          ];
-                          return false;
-                        }
-                      }
-                    } else {
-                      validate44.errors = [
-                        {
-                          instancePath: instancePath + '/size',
-                          schemaPath: '#/properties/size/type',
-                          keyword: 'type',
-                          params: { type: 'string' },
-                          message: 'must be string',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs9 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.mimeType !== undefined) {
-                    let data4 = data.mimeType;
-                    const _errs11 = errors;
-                    if (errors === _errs11) {
-                      if (typeof data4 === 'string') {
-                        if (func2(data4) > 100) {
-                          validate44.errors = [
-                            {
-                              instancePath: instancePath + '/mimeType',
-                              schemaPath: '#/properties/mimeType/maxLength',
-                              keyword: 'maxLength',
-                              params: { limit: 100 },
-                              message: 'must NOT have more than 100 characters',
-                            },
-                          ];
-                          return false;
-                        } else {
-                          if (!pattern14.test(data4)) {
-                            validate44.errors = [
-                              {
-                                instancePath: instancePath + '/mimeType',
-                                schemaPath: '#/properties/mimeType/pattern',
-                                keyword: 'pattern',
-                                params: { pattern: '^[a-z]+/[A-Za-z0-9.+-]+$' },
-                                message: 'must match pattern "' + '^[a-z]+/[A-Za-z0-9.+-]+$' + '"',
-                              },
-                            ];
-                            return false;
-                          }
-                        }
-                      } else {
-                        validate44.errors = [
-                          {
-                            instancePath: instancePath + '/mimeType',
-                            schemaPath: '#/properties/mimeType/type',
-                            keyword: 'type',
-                            params: { type: 'string' },
-                            message: 'must be string',
-                          },
-                        ];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs11 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate44.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate44.errors = vErrors;
-  return errors === 0;
+if(_errs13 === errors){
+if(data3.userId !== undefined){
+let data4 = data3.userId;
+const _errs14 = errors;
+const _errs15 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate12.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-function validate43(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.id === undefined && (missing0 = 'id')) ||
-        (data.senderId === undefined && (missing0 = 'senderId')) ||
-        (data.text === undefined && (missing0 = 'text')) ||
-        (data.timestamp === undefined && (missing0 = 'timestamp')) ||
-        (data.read === undefined && (missing0 = 'read')) ||
-        (data.recipientOnline === undefined && (missing0 = 'recipientOnline')) ||
-        (data.chatId === undefined && (missing0 = 'chatId')) ||
-        (data.senderType === undefined && (missing0 = 'senderType')) ||
-        (data.messageMedias === undefined && (missing0 = 'messageMedias'))
-      ) {
-        validate43.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!func15.call(schema91.properties, key0)) {
-            validate43.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.id !== undefined) {
-            let data0 = data.id;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === 'string') {
-                if (func2(data0) > 64) {
-                  validate43.errors = [
-                    {
-                      instancePath: instancePath + '/id',
-                      schemaPath: '#/components/schemas/StoredId/maxLength',
-                      keyword: 'maxLength',
-                      params: { limit: 64 },
-                      message: 'must NOT have more than 64 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (func2(data0) < 1) {
-                    validate43.errors = [
-                      {
-                        instancePath: instancePath + '/id',
-                        schemaPath: '#/components/schemas/StoredId/minLength',
-                        keyword: 'minLength',
-                        params: { limit: 1 },
-                        message: 'must NOT have fewer than 1 characters',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (!pattern0.test(data0)) {
-                      validate43.errors = [
-                        {
-                          instancePath: instancePath + '/id',
-                          schemaPath: '#/components/schemas/StoredId/pattern',
-                          keyword: 'pattern',
-                          params: { pattern: '^[A-Za-z0-9_-]+$' },
-                          message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              } else {
-                validate43.errors = [
-                  {
-                    instancePath: instancePath + '/id',
-                    schemaPath: '#/components/schemas/StoredId/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                  },
-                ];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.senderId !== undefined) {
-              let data1 = data.senderId;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (!(typeof data1 == 'number' && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
-                validate43.errors = [
-                  {
-                    instancePath: instancePath + '/senderId',
-                    schemaPath: '#/components/schemas/UserId/type',
-                    keyword: 'type',
-                    params: { type: 'integer' },
-                    message: 'must be integer',
-                  },
-                ];
-                return false;
-              }
-              if (errors === _errs6) {
-                if (typeof data1 == 'number' && isFinite(data1)) {
-                  if (data1 > 9007199254740991 || isNaN(data1)) {
-                    validate43.errors = [
-                      {
-                        instancePath: instancePath + '/senderId',
-                        schemaPath: '#/components/schemas/UserId/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 9007199254740991 },
-                        message: 'must be <= 9007199254740991',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (data1 < 1 || isNaN(data1)) {
-                      validate43.errors = [
-                        {
-                          instancePath: instancePath + '/senderId',
-                          schemaPath: '#/components/schemas/UserId/minimum',
-                          keyword: 'minimum',
-                          params: { comparison: '>=', limit: 1 },
-                          message: 'must be >= 1',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.text !== undefined) {
-                let data2 = data.text;
-                const _errs8 = errors;
-                if (typeof data2 !== 'string' && data2 !== null) {
-                  validate43.errors = [
-                    {
-                      instancePath: instancePath + '/text',
-                      schemaPath: '#/properties/text/type',
-                      keyword: 'type',
-                      params: { type: schema91.properties.text.type },
-                      message: 'must be string,null',
-                    },
-                  ];
-                  return false;
-                }
-                if (errors === _errs8) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 5000) {
-                      validate43.errors = [
-                        {
-                          instancePath: instancePath + '/text',
-                          schemaPath: '#/properties/text/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 5000 },
-                          message: 'must NOT have more than 5000 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.timestamp !== undefined) {
-                  let data3 = data.timestamp;
-                  const _errs10 = errors;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (errors === _errs11) {
-                      if (typeof data3 === 'string') {
-                        if (func2(data3) > 64) {
-                          validate43.errors = [
-                            {
-                              instancePath: instancePath + '/timestamp',
-                              schemaPath: '#/components/schemas/Timestamp/maxLength',
-                              keyword: 'maxLength',
-                              params: { limit: 64 },
-                              message: 'must NOT have more than 64 characters',
-                            },
-                          ];
-                          return false;
-                        } else {
-                          if (!formats4.validate(data3)) {
-                            validate43.errors = [
-                              {
-                                instancePath: instancePath + '/timestamp',
-                                schemaPath: '#/components/schemas/Timestamp/format',
-                                keyword: 'format',
-                                params: { format: 'date-time' },
-                                message: 'must match format "' + 'date-time' + '"',
-                              },
-                            ];
-                            return false;
-                          }
-                        }
-                      } else {
-                        validate43.errors = [
-                          {
-                            instancePath: instancePath + '/timestamp',
-                            schemaPath: '#/components/schemas/Timestamp/type',
-                            keyword: 'type',
-                            params: { type: 'string' },
-                            message: 'must be string',
-                          },
-                        ];
-                        return false;
-                      }
-                    }
-                  }
-                  var valid0 = _errs10 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.read !== undefined) {
-                    const _errs13 = errors;
-                    if (typeof data.read !== 'boolean') {
-                      validate43.errors = [
-                        {
-                          instancePath: instancePath + '/read',
-                          schemaPath: '#/properties/read/type',
-                          keyword: 'type',
-                          params: { type: 'boolean' },
-                          message: 'must be boolean',
-                        },
-                      ];
-                      return false;
-                    }
-                    var valid0 = _errs13 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.recipientOnline !== undefined) {
-                      const _errs15 = errors;
-                      if (typeof data.recipientOnline !== 'boolean') {
-                        validate43.errors = [
-                          {
-                            instancePath: instancePath + '/recipientOnline',
-                            schemaPath: '#/properties/recipientOnline/type',
-                            keyword: 'type',
-                            params: { type: 'boolean' },
-                            message: 'must be boolean',
-                          },
-                        ];
-                        return false;
-                      }
-                      var valid0 = _errs15 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.chatId !== undefined) {
-                        let data6 = data.chatId;
-                        const _errs17 = errors;
-                        const _errs18 = errors;
-                        if (errors === _errs18) {
-                          if (typeof data6 === 'string') {
-                            if (func2(data6) > 64) {
-                              validate43.errors = [
-                                {
-                                  instancePath: instancePath + '/chatId',
-                                  schemaPath: '#/components/schemas/StoredId/maxLength',
-                                  keyword: 'maxLength',
-                                  params: { limit: 64 },
-                                  message: 'must NOT have more than 64 characters',
-                                },
-                              ];
-                              return false;
-                            } else {
-                              if (func2(data6) < 1) {
-                                validate43.errors = [
-                                  {
-                                    instancePath: instancePath + '/chatId',
-                                    schemaPath: '#/components/schemas/StoredId/minLength',
-                                    keyword: 'minLength',
-                                    params: { limit: 1 },
-                                    message: 'must NOT have fewer than 1 characters',
-                                  },
-                                ];
-                                return false;
-                              } else {
-                                if (!pattern0.test(data6)) {
-                                  validate43.errors = [
-                                    {
-                                      instancePath: instancePath + '/chatId',
-                                      schemaPath: '#/components/schemas/StoredId/pattern',
-                                      keyword: 'pattern',
-                                      params: { pattern: '^[A-Za-z0-9_-]+$' },
-                                      message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                                    },
-                                  ];
-                                  return false;
-                                }
-                              }
-                            }
-                          } else {
-                            validate43.errors = [
-                              {
-                                instancePath: instancePath + '/chatId',
-                                schemaPath: '#/components/schemas/StoredId/type',
-                                keyword: 'type',
-                                params: { type: 'string' },
-                                message: 'must be string',
-                              },
-                            ];
-                            return false;
-                          }
-                        }
-                        var valid0 = _errs17 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.senderType !== undefined) {
-                          let data7 = data.senderType;
-                          const _errs20 = errors;
-                          if (typeof data7 !== 'string') {
-                            validate43.errors = [
-                              {
-                                instancePath: instancePath + '/senderType',
-                                schemaPath: '#/components/schemas/SenderType/type',
-                                keyword: 'type',
-                                params: { type: 'string' },
-                                message: 'must be string',
-                              },
-                            ];
-                            return false;
-                          }
-                          if (!(data7 === 'CUSTOMER' || data7 === 'VENDOR')) {
-                            validate43.errors = [
-                              {
-                                instancePath: instancePath + '/senderType',
-                                schemaPath: '#/components/schemas/SenderType/enum',
-                                keyword: 'enum',
-                                params: { allowedValues: schema96.enum },
-                                message: 'must be equal to one of the allowed values',
-                              },
-                            ];
-                            return false;
-                          }
-                          var valid0 = _errs20 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.messageMedias !== undefined) {
-                            let data8 = data.messageMedias;
-                            const _errs23 = errors;
-                            if (errors === _errs23) {
-                              if (Array.isArray(data8)) {
-                                if (data8.length > 10) {
-                                  validate43.errors = [
-                                    {
-                                      instancePath: instancePath + '/messageMedias',
-                                      schemaPath: '#/properties/messageMedias/maxItems',
-                                      keyword: 'maxItems',
-                                      params: { limit: 10 },
-                                      message: 'must NOT have more than 10 items',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  var valid6 = true;
-                                  const len0 = data8.length;
-                                  for (let i0 = 0; i0 < len0; i0++) {
-                                    const _errs25 = errors;
-                                    if (
-                                      !validate44(data8[i0], {
-                                        instancePath: instancePath + '/messageMedias/' + i0,
-                                        parentData: data8,
-                                        parentDataProperty: i0,
-                                        rootData,
-                                      })
-                                    ) {
-                                      vErrors =
-                                        vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-                                      errors = vErrors.length;
-                                    }
-                                    var valid6 = _errs25 === errors;
-                                    if (!valid6) {
-                                      break;
-                                    }
-                                  }
-                                }
-                              } else {
-                                validate43.errors = [
-                                  {
-                                    instancePath: instancePath + '/messageMedias',
-                                    schemaPath: '#/properties/messageMedias/type',
-                                    keyword: 'type',
-                                    params: { type: 'array' },
-                                    message: 'must be array',
-                                  },
-                                ];
-                                return false;
-                              }
-                            }
-                            var valid0 = _errs23 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate43.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate43.errors = vErrors;
-  return errors === 0;
+if(errors === _errs15){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 9007199254740991 || isNaN(data4)){
+validate12.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
 }
-function validate42(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.id === undefined && (missing0 = 'id')) ||
-        (data.productId === undefined && (missing0 = 'productId')) ||
-        (data.vendorId === undefined && (missing0 = 'vendorId')) ||
-        (data.customerId === undefined && (missing0 = 'customerId')) ||
-        (data.productImageUrl === undefined && (missing0 = 'productImageUrl')) ||
-        (data.productPrice === undefined && (missing0 = 'productPrice')) ||
-        (data.productName === undefined && (missing0 = 'productName')) ||
-        (data.storeLogoUrl === undefined && (missing0 = 'storeLogoUrl')) ||
-        (data.customerProfilePic === undefined && (missing0 = 'customerProfilePic')) ||
-        (data.customerName === undefined && (missing0 = 'customerName')) ||
-        (data.storeName === undefined && (missing0 = 'storeName')) ||
-        (data.createdAt === undefined && (missing0 = 'createdAt')) ||
-        (data.updatedAt === undefined && (missing0 = 'updatedAt')) ||
-        (data.messages === undefined && (missing0 = 'messages'))
-      ) {
-        validate42.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!func15.call(schema76.properties, key0)) {
-            validate42.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.id !== undefined) {
-            let data0 = data.id;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === 'string') {
-                if (func2(data0) > 64) {
-                  validate42.errors = [
-                    {
-                      instancePath: instancePath + '/id',
-                      schemaPath: '#/components/schemas/StoredId/maxLength',
-                      keyword: 'maxLength',
-                      params: { limit: 64 },
-                      message: 'must NOT have more than 64 characters',
-                    },
-                  ];
-                  return false;
-                } else {
-                  if (func2(data0) < 1) {
-                    validate42.errors = [
-                      {
-                        instancePath: instancePath + '/id',
-                        schemaPath: '#/components/schemas/StoredId/minLength',
-                        keyword: 'minLength',
-                        params: { limit: 1 },
-                        message: 'must NOT have fewer than 1 characters',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (!pattern0.test(data0)) {
-                      validate42.errors = [
-                        {
-                          instancePath: instancePath + '/id',
-                          schemaPath: '#/components/schemas/StoredId/pattern',
-                          keyword: 'pattern',
-                          params: { pattern: '^[A-Za-z0-9_-]+$' },
-                          message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              } else {
-                validate42.errors = [
-                  {
-                    instancePath: instancePath + '/id',
-                    schemaPath: '#/components/schemas/StoredId/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                  },
-                ];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.productId !== undefined) {
-              let data1 = data.productId;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (errors === _errs6) {
-                if (typeof data1 === 'string') {
-                  if (func2(data1) > 64) {
-                    validate42.errors = [
-                      {
-                        instancePath: instancePath + '/productId',
-                        schemaPath: '#/components/schemas/ProductId/maxLength',
-                        keyword: 'maxLength',
-                        params: { limit: 64 },
-                        message: 'must NOT have more than 64 characters',
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (func2(data1) < 1) {
-                      validate42.errors = [
-                        {
-                          instancePath: instancePath + '/productId',
-                          schemaPath: '#/components/schemas/ProductId/minLength',
-                          keyword: 'minLength',
-                          params: { limit: 1 },
-                          message: 'must NOT have fewer than 1 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                } else {
-                  validate42.errors = [
-                    {
-                      instancePath: instancePath + '/productId',
-                      schemaPath: '#/components/schemas/ProductId/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                      message: 'must be string',
-                    },
-                  ];
-                  return false;
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.vendorId !== undefined) {
-                let data2 = data.vendorId;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (!(typeof data2 == 'number' && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
-                  validate42.errors = [
-                    {
-                      instancePath: instancePath + '/vendorId',
-                      schemaPath: '#/components/schemas/UserId/type',
-                      keyword: 'type',
-                      params: { type: 'integer' },
-                      message: 'must be integer',
-                    },
-                  ];
-                  return false;
-                }
-                if (errors === _errs9) {
-                  if (typeof data2 == 'number' && isFinite(data2)) {
-                    if (data2 > 9007199254740991 || isNaN(data2)) {
-                      validate42.errors = [
-                        {
-                          instancePath: instancePath + '/vendorId',
-                          schemaPath: '#/components/schemas/UserId/maximum',
-                          keyword: 'maximum',
-                          params: { comparison: '<=', limit: 9007199254740991 },
-                          message: 'must be <= 9007199254740991',
-                        },
-                      ];
-                      return false;
-                    } else {
-                      if (data2 < 1 || isNaN(data2)) {
-                        validate42.errors = [
-                          {
-                            instancePath: instancePath + '/vendorId',
-                            schemaPath: '#/components/schemas/UserId/minimum',
-                            keyword: 'minimum',
-                            params: { comparison: '>=', limit: 1 },
-                            message: 'must be >= 1',
-                          },
-                        ];
-                        return false;
-                      }
-                    }
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.customerId !== undefined) {
-                  let data3 = data.customerId;
-                  const _errs11 = errors;
-                  const _errs12 = errors;
-                  if (!(typeof data3 == 'number' && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
-                    validate42.errors = [
-                      {
-                        instancePath: instancePath + '/customerId',
-                        schemaPath: '#/components/schemas/UserId/type',
-                        keyword: 'type',
-                        params: { type: 'integer' },
-                        message: 'must be integer',
-                      },
-                    ];
-                    return false;
-                  }
-                  if (errors === _errs12) {
-                    if (typeof data3 == 'number' && isFinite(data3)) {
-                      if (data3 > 9007199254740991 || isNaN(data3)) {
-                        validate42.errors = [
-                          {
-                            instancePath: instancePath + '/customerId',
-                            schemaPath: '#/components/schemas/UserId/maximum',
-                            keyword: 'maximum',
-                            params: { comparison: '<=', limit: 9007199254740991 },
-                            message: 'must be <= 9007199254740991',
-                          },
-                        ];
-                        return false;
-                      } else {
-                        if (data3 < 1 || isNaN(data3)) {
-                          validate42.errors = [
-                            {
-                              instancePath: instancePath + '/customerId',
-                              schemaPath: '#/components/schemas/UserId/minimum',
-                              keyword: 'minimum',
-                              params: { comparison: '>=', limit: 1 },
-                              message: 'must be >= 1',
-                            },
-                          ];
-                          return false;
-                        }
-                      }
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.productImageUrl !== undefined) {
-                    let data4 = data.productImageUrl;
-                    const _errs14 = errors;
-                    const _errs15 = errors;
-                    if (errors === _errs15) {
-                      if (typeof data4 === 'string') {
-                        if (func2(data4) > 2048) {
-                          validate42.errors = [
-                            {
-                              instancePath: instancePath + '/productImageUrl',
-                              schemaPath: '#/components/schemas/Url/maxLength',
-                              keyword: 'maxLength',
-                              params: { limit: 2048 },
-                              message: 'must NOT have more than 2048 characters',
-                            },
-                          ];
-                          return false;
-                        }
-                      } else {
-                        validate42.errors = [
-                          {
-                            instancePath: instancePath + '/productImageUrl',
-                            schemaPath: '#/components/schemas/Url/type',
-                            keyword: 'type',
-                            params: { type: 'string' },
-                            message: 'must be string',
-                          },
-                        ];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs14 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.productPrice !== undefined) {
-                      let data5 = data.productPrice;
-                      const _errs17 = errors;
-                      const _errs18 = errors;
-                      if (errors === _errs18) {
-                        if (typeof data5 === 'string') {
-                          if (func2(data5) > 32) {
-                            validate42.errors = [
-                              {
-                                instancePath: instancePath + '/productPrice',
-                                schemaPath: '#/components/schemas/Price/maxLength',
-                                keyword: 'maxLength',
-                                params: { limit: 32 },
-                                message: 'must NOT have more than 32 characters',
-                              },
-                            ];
-                            return false;
-                          } else {
-                            if (!pattern4.test(data5)) {
-                              validate42.errors = [
-                                {
-                                  instancePath: instancePath + '/productPrice',
-                                  schemaPath: '#/components/schemas/Price/pattern',
-                                  keyword: 'pattern',
-                                  params: { pattern: '^([0-9]+(\\.[0-9]+)?)?$' },
-                                  message: 'must match pattern "' + '^([0-9]+(\\.[0-9]+)?)?$' + '"',
-                                },
-                              ];
-                              return false;
-                            }
-                          }
-                        } else {
-                          validate42.errors = [
-                            {
-                              instancePath: instancePath + '/productPrice',
-                              schemaPath: '#/components/schemas/Price/type',
-                              keyword: 'type',
-                              params: { type: 'string' },
-                              message: 'must be string',
-                            },
-                          ];
-                          return false;
-                        }
-                      }
-                      var valid0 = _errs17 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.productName !== undefined) {
-                        let data6 = data.productName;
-                        const _errs20 = errors;
-                        const _errs21 = errors;
-                        if (errors === _errs21) {
-                          if (typeof data6 === 'string') {
-                            if (func2(data6) > 200) {
-                              validate42.errors = [
-                                {
-                                  instancePath: instancePath + '/productName',
-                                  schemaPath: '#/components/schemas/Name/maxLength',
-                                  keyword: 'maxLength',
-                                  params: { limit: 200 },
-                                  message: 'must NOT have more than 200 characters',
-                                },
-                              ];
-                              return false;
-                            }
-                          } else {
-                            validate42.errors = [
-                              {
-                                instancePath: instancePath + '/productName',
-                                schemaPath: '#/components/schemas/Name/type',
-                                keyword: 'type',
-                                params: { type: 'string' },
-                                message: 'must be string',
-                              },
-                            ];
-                            return false;
-                          }
-                        }
-                        var valid0 = _errs20 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.storeLogoUrl !== undefined) {
-                          let data7 = data.storeLogoUrl;
-                          const _errs23 = errors;
-                          const _errs24 = errors;
-                          if (typeof data7 !== 'string' && data7 !== null) {
-                            validate42.errors = [
-                              {
-                                instancePath: instancePath + '/storeLogoUrl',
-                                schemaPath: '#/components/schemas/NullableUrl/type',
-                                keyword: 'type',
-                                params: { type: schema45.type },
-                                message: 'must be string,null',
-                              },
-                            ];
-                            return false;
-                          }
-                          if (errors === _errs24) {
-                            if (typeof data7 === 'string') {
-                              if (func2(data7) > 2048) {
-                                validate42.errors = [
-                                  {
-                                    instancePath: instancePath + '/storeLogoUrl',
-                                    schemaPath: '#/components/schemas/NullableUrl/maxLength',
-                                    keyword: 'maxLength',
-                                    params: { limit: 2048 },
-                                    message: 'must NOT have more than 2048 characters',
-                                  },
-                                ];
-                                return false;
-                              }
-                            }
-                          }
-                          var valid0 = _errs23 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.customerProfilePic !== undefined) {
-                            let data8 = data.customerProfilePic;
-                            const _errs26 = errors;
-                            const _errs27 = errors;
-                            if (typeof data8 !== 'string' && data8 !== null) {
-                              validate42.errors = [
-                                {
-                                  instancePath: instancePath + '/customerProfilePic',
-                                  schemaPath: '#/components/schemas/NullableUrl/type',
-                                  keyword: 'type',
-                                  params: { type: schema45.type },
-                                  message: 'must be string,null',
-                                },
-                              ];
-                              return false;
-                            }
-                            if (errors === _errs27) {
-                              if (typeof data8 === 'string') {
-                                if (func2(data8) > 2048) {
-                                  validate42.errors = [
-                                    {
-                                      instancePath: instancePath + '/customerProfilePic',
-                                      schemaPath: '#/components/schemas/NullableUrl/maxLength',
-                                      keyword: 'maxLength',
-                                      params: { limit: 2048 },
-                                      message: 'must NOT have more than 2048 characters',
-                                    },
-                                  ];
-                                  return false;
-                                }
-                              }
-                            }
-                            var valid0 = _errs26 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (data.customerName !== undefined) {
-                              let data9 = data.customerName;
-                              const _errs29 = errors;
-                              const _errs30 = errors;
-                              if (errors === _errs30) {
-                                if (typeof data9 === 'string') {
-                                  if (func2(data9) > 200) {
-                                    validate42.errors = [
-                                      {
-                                        instancePath: instancePath + '/customerName',
-                                        schemaPath: '#/components/schemas/Name/maxLength',
-                                        keyword: 'maxLength',
-                                        params: { limit: 200 },
-                                        message: 'must NOT have more than 200 characters',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                } else {
-                                  validate42.errors = [
-                                    {
-                                      instancePath: instancePath + '/customerName',
-                                      schemaPath: '#/components/schemas/Name/type',
-                                      keyword: 'type',
-                                      params: { type: 'string' },
-                                      message: 'must be string',
-                                    },
-                                  ];
-                                  return false;
-                                }
-                              }
-                              var valid0 = _errs29 === errors;
-                            } else {
-                              var valid0 = true;
-                            }
-                            if (valid0) {
-                              if (data.storeName !== undefined) {
-                                let data10 = data.storeName;
-                                const _errs32 = errors;
-                                const _errs33 = errors;
-                                if (errors === _errs33) {
-                                  if (typeof data10 === 'string') {
-                                    if (func2(data10) > 200) {
-                                      validate42.errors = [
-                                        {
-                                          instancePath: instancePath + '/storeName',
-                                          schemaPath: '#/components/schemas/Name/maxLength',
-                                          keyword: 'maxLength',
-                                          params: { limit: 200 },
-                                          message: 'must NOT have more than 200 characters',
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                  } else {
-                                    validate42.errors = [
-                                      {
-                                        instancePath: instancePath + '/storeName',
-                                        schemaPath: '#/components/schemas/Name/type',
-                                        keyword: 'type',
-                                        params: { type: 'string' },
-                                        message: 'must be string',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                                var valid0 = _errs32 === errors;
-                              } else {
-                                var valid0 = true;
-                              }
-                              if (valid0) {
-                                if (data.lastMessageAt !== undefined) {
-                                  let data11 = data.lastMessageAt;
-                                  const _errs35 = errors;
-                                  const _errs36 = errors;
-                                  if (errors === _errs36) {
-                                    if (errors === _errs36) {
-                                      if (typeof data11 === 'string') {
-                                        if (func2(data11) > 64) {
-                                          validate42.errors = [
-                                            {
-                                              instancePath: instancePath + '/lastMessageAt',
-                                              schemaPath: '#/components/schemas/Timestamp/maxLength',
-                                              keyword: 'maxLength',
-                                              params: { limit: 64 },
-                                              message: 'must NOT have more than 64 characters',
-                                            },
-                                          ];
-                                          return false;
-                                        } else {
-                                          if (!formats4.validate(data11)) {
-                                            validate42.errors = [
-                                              {
-                                                instancePath: instancePath + '/lastMessageAt',
-                                                schemaPath: '#/components/schemas/Timestamp/format',
-                                                keyword: 'format',
-                                                params: { format: 'date-time' },
-                                                message: 'must match format "' + 'date-time' + '"',
-                                              },
-                                            ];
-                                            return false;
-                                          }
-                                        }
-                                      } else {
-                                        validate42.errors = [
-                                          {
-                                            instancePath: instancePath + '/lastMessageAt',
-                                            schemaPath: '#/components/schemas/Timestamp/type',
-                                            keyword: 'type',
-                                            params: { type: 'string' },
-                                            message: 'must be string',
-                                          },
-                                        ];
-                                        return false;
-                                      }
-                                    }
-                                  }
-                                  var valid0 = _errs35 === errors;
-                                } else {
-                                  var valid0 = true;
-                                }
-                                if (valid0) {
-                                  if (data.createdAt !== undefined) {
-                                    let data12 = data.createdAt;
-                                    const _errs38 = errors;
-                                    const _errs39 = errors;
-                                    if (errors === _errs39) {
-                                      if (errors === _errs39) {
-                                        if (typeof data12 === 'string') {
-                                          if (func2(data12) > 64) {
-                                            validate42.errors = [
-                                              {
-                                                instancePath: instancePath + '/createdAt',
-                                                schemaPath: '#/components/schemas/Timestamp/maxLength',
-                                                keyword: 'maxLength',
-                                                params: { limit: 64 },
-                                                message: 'must NOT have more than 64 characters',
-                                              },
-                                            ];
-                                            return false;
-                                          } else {
-                                            if (!formats4.validate(data12)) {
-                                              validate42.errors = [
-                                                {
-                                                  instancePath: instancePath + '/createdAt',
-                                                  schemaPath: '#/components/schemas/Timestamp/format',
-                                                  keyword: 'format',
-                                                  params: { format: 'date-time' },
-                                                  message: 'must match format "' + 'date-time' + '"',
-                                                },
-                                              ];
-                                              return false;
-                                            }
-                                          }
-                                        } else {
-                                          validate42.errors = [
-                                            {
-                                              instancePath: instancePath + '/createdAt',
-                                              schemaPath: '#/components/schemas/Timestamp/type',
-                                              keyword: 'type',
-                                              params: { type: 'string' },
-                                              message: 'must be string',
-                                            },
-                                          ];
-                                          return false;
-                                        }
-                                      }
-                                    }
-                                    var valid0 = _errs38 === errors;
-                                  } else {
-                                    var valid0 = true;
-                                  }
-                                  if (valid0) {
-                                    if (data.updatedAt !== undefined) {
-                                      let data13 = data.updatedAt;
-                                      const _errs41 = errors;
-                                      const _errs42 = errors;
-                                      if (errors === _errs42) {
-                                        if (errors === _errs42) {
-                                          if (typeof data13 === 'string') {
-                                            if (func2(data13) > 64) {
-                                              validate42.errors = [
-                                                {
-                                                  instancePath: instancePath + '/updatedAt',
-                                                  schemaPath: '#/components/schemas/Timestamp/maxLength',
-                                                  keyword: 'maxLength',
-                                                  params: { limit: 64 },
-                                                  message: 'must NOT have more than 64 characters',
-                                                },
-                                              ];
-                                              return false;
-                                            } else {
-                                              if (!formats4.validate(data13)) {
-                                                validate42.errors = [
-                                                  {
-                                                    instancePath: instancePath + '/updatedAt',
-                                                    schemaPath: '#/components/schemas/Timestamp/format',
-                                                    keyword: 'format',
-                                                    params: { format: 'date-time' },
-                                                    message: 'must match format "' + 'date-time' + '"',
-                                                  },
-                                                ];
-                                                return false;
-                                              }
-                                            }
-                                          } else {
-                                            validate42.errors = [
-                                              {
-                                                instancePath: instancePath + '/updatedAt',
-                                                schemaPath: '#/components/schemas/Timestamp/type',
-                                                keyword: 'type',
-                                                params: { type: 'string' },
-                                                message: 'must be string',
-                                              },
-                                            ];
-                                            return false;
-                                          }
-                                        }
-                                      }
-                                      var valid0 = _errs41 === errors;
-                                    } else {
-                                      var valid0 = true;
-                                    }
-                                    if (valid0) {
-                                      if (data.messages !== undefined) {
-                                        let data14 = data.messages;
-                                        const _errs44 = errors;
-                                        if (errors === _errs44) {
-                                          if (Array.isArray(data14)) {
-                                            if (data14.length > 50) {
-                                              validate42.errors = [
-                                                {
-                                                  instancePath: instancePath + '/messages',
-                                                  schemaPath: '#/properties/messages/maxItems',
-                                                  keyword: 'maxItems',
-                                                  params: { limit: 50 },
-                                                  message: 'must NOT have more than 50 items',
-                                                },
-                                              ];
-                                              return false;
-                                            } else {
-                                              var valid15 = true;
-                                              const len0 = data14.length;
-                                              for (let i0 = 0; i0 < len0; i0++) {
-                                                const _errs46 = errors;
-                                                if (
-                                                  !validate43(data14[i0], {
-                                                    instancePath: instancePath + '/messages/' + i0,
-                                                    parentData: data14,
-                                                    parentDataProperty: i0,
-                                                    rootData,
-                                                  })
-                                                ) {
-                                                  vErrors =
-                                                    vErrors === null
-                                                      ? validate43.errors
-                                                      : vErrors.concat(validate43.errors);
-                                                  errors = vErrors.length;
-                                                }
-                                                var valid15 = _errs46 === errors;
-                                                if (!valid15) {
-                                                  break;
-                                                }
-                                              }
-                                            }
-                                          } else {
-                                            validate42.errors = [
-                                              {
-                                                instancePath: instancePath + '/messages',
-                                                schemaPath: '#/properties/messages/type',
-                                                keyword: 'type',
-                                                params: { type: 'array' },
-                                                message: 'must be array',
-                                              },
-                                            ];
-                                            return false;
-                                          }
-                                        }
-                                        var valid0 = _errs44 === errors;
-                                      } else {
-                                        var valid0 = true;
-                                      }
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate42.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate42.errors = vErrors;
-  return errors === 0;
+else {
+if(data4 < 1 || isNaN(data4)){
+validate12.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
-function validate41(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate41.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate41.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate41.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate41.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate41.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate41.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                let data2 = data.message;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 500) {
-                      validate41.errors = [
-                        {
-                          instancePath: instancePath + '/message',
-                          schemaPath: '#/components/schemas/ResponseText/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 500 },
-                          message: 'must NOT have more than 500 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  } else {
-                    validate41.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: '#/components/schemas/ResponseText/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (Array.isArray(data3)) {
-                      if (data3.length > 500) {
-                        validate41.errors = [
-                          {
-                            instancePath: instancePath + '/data',
-                            schemaPath: '#/properties/data/maxItems',
-                            keyword: 'maxItems',
-                            params: { limit: 500 },
-                            message: 'must NOT have more than 500 items',
-                          },
-                        ];
-                        return false;
-                      } else {
-                        var valid4 = true;
-                        const len0 = data3.length;
-                        for (let i0 = 0; i0 < len0; i0++) {
-                          const _errs13 = errors;
-                          if (
-                            !validate42(data3[i0], {
-                              instancePath: instancePath + '/data/' + i0,
-                              parentData: data3,
-                              parentDataProperty: i0,
-                              rootData,
-                            })
-                          ) {
-                            vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-                            errors = vErrors.length;
-                          }
-                          var valid4 = _errs13 === errors;
-                          if (!valid4) {
-                            break;
-                          }
-                        }
-                      }
-                    } else {
-                      validate41.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: '#/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'array' },
-                          message: 'must be array',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate41.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate41.errors = vErrors;
-  return errors === 0;
 }
-function validate40(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-    errors = vErrors.length;
-  }
-  validate40.errors = vErrors;
-  return errors === 0;
 }
-export const v_chat_server_9 = validate49;
-const schema99 = { $ref: 'spec#/components/schemas/OfflineMessagesResponse' };
-const schema100 = {
-  type: 'object',
-  description: 'Decision: at most 200 messages, newest first.',
-  required: ['statusCode', 'error', 'message', 'data'],
-  properties: {
-    statusCode: { $ref: '#/components/schemas/StatusOk' },
-    error: { $ref: '#/components/schemas/ErrorFalse' },
-    message: { $ref: '#/components/schemas/ResponseText' },
-    data: { type: 'array', maxItems: 200, items: { $ref: '#/components/schemas/Message' } },
-  },
-  additionalProperties: false,
-};
-function validate50(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate50.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate50.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate50.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate50.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate50.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate50.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                let data2 = data.message;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 500) {
-                      validate50.errors = [
-                        {
-                          instancePath: instancePath + '/message',
-                          schemaPath: '#/components/schemas/ResponseText/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 500 },
-                          message: 'must NOT have more than 500 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  } else {
-                    validate50.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: '#/components/schemas/ResponseText/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (Array.isArray(data3)) {
-                      if (data3.length > 200) {
-                        validate50.errors = [
-                          {
-                            instancePath: instancePath + '/data',
-                            schemaPath: '#/properties/data/maxItems',
-                            keyword: 'maxItems',
-                            params: { limit: 200 },
-                            message: 'must NOT have more than 200 items',
-                          },
-                        ];
-                        return false;
-                      } else {
-                        var valid4 = true;
-                        const len0 = data3.length;
-                        for (let i0 = 0; i0 < len0; i0++) {
-                          const _errs13 = errors;
-                          if (
-                            !validate43(data3[i0], {
-                              instancePath: instancePath + '/data/' + i0,
-                              parentData: data3,
-                              parentDataProperty: i0,
-                              rootData,
-                            })
-                          ) {
-                            vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-                            errors = vErrors.length;
-                          }
-                          var valid4 = _errs13 === errors;
-                          if (!valid4) {
-                            break;
-                          }
-                        }
-                      }
-                    } else {
-                      validate50.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: '#/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'array' },
-                          message: 'must be array',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate50.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate50.errors = vErrors;
-  return errors === 0;
 }
-function validate49(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate50(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-    errors = vErrors.length;
-  }
-  validate49.errors = vErrors;
-  return errors === 0;
+var valid4 = _errs14 === errors;
 }
-export const v_chat_server_10 = validate53;
-const schema104 = { $ref: 'spec#/components/schemas/LoadMessagesResponse' };
-const schema105 = {
-  type: 'object',
-  required: ['statusCode', 'error', 'message', 'data'],
-  properties: {
-    statusCode: { $ref: '#/components/schemas/StatusOk' },
-    error: { $ref: '#/components/schemas/ErrorFalse' },
-    message: { $ref: '#/components/schemas/ResponseText' },
-    data: { $ref: '#/components/schemas/Chat' },
-  },
-  additionalProperties: false,
-};
-function validate54(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate54.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate54.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate54.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate54.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate54.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate54.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                let data2 = data.message;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 500) {
-                      validate54.errors = [
-                        {
-                          instancePath: instancePath + '/message',
-                          schemaPath: '#/components/schemas/ResponseText/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 500 },
-                          message: 'must NOT have more than 500 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  } else {
-                    validate54.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: '#/components/schemas/ResponseText/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  const _errs11 = errors;
-                  if (
-                    !validate42(data.data, {
-                      instancePath: instancePath + '/data',
-                      parentData: data,
-                      parentDataProperty: 'data',
-                      rootData,
-                    })
-                  ) {
-                    vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-                    errors = vErrors.length;
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate54.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
+else {
+var valid4 = true;
 }
-function validate53(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate54(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-    errors = vErrors.length;
-  }
-  validate53.errors = vErrors;
-  return errors === 0;
+if(valid4){
+if(data3.userType !== undefined){
+let data5 = data3.userType;
+const _errs17 = errors;
+if(typeof data5 !== "string"){
+validate12.errors = [{instancePath:instancePath+"/data/userType",schemaPath:"#/components/schemas/UserType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-export const v_chat_server_11 = validate57;
-const schema109 = { $ref: 'spec#/components/schemas/NewChatResponse' };
-const schema110 = {
-  type: 'object',
-  description: 'The chat is in `message`, and `data` is empty, as in the document.',
-  required: ['statusCode', 'error', 'message', 'data'],
-  properties: {
-    statusCode: { $ref: '#/components/schemas/StatusOk' },
-    error: { $ref: '#/components/schemas/ErrorFalse' },
-    message: { $ref: '#/components/schemas/Chat' },
-    data: { $ref: '#/components/schemas/EmptyObject' },
-  },
-  additionalProperties: false,
-};
-const schema113 = {
-  type: 'object',
-  description: "An empty object, as the document's `data: {}`.",
-  properties: {},
-  additionalProperties: false,
-};
-function validate58(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate58.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate58.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate58.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate58.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate58.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate58.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                const _errs8 = errors;
-                if (
-                  !validate42(data.message, {
-                    instancePath: instancePath + '/message',
-                    parentData: data,
-                    parentDataProperty: 'message',
-                    rootData,
-                  })
-                ) {
-                  vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-                  errors = vErrors.length;
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs9 = errors;
-                  const _errs10 = errors;
-                  if (errors === _errs10) {
-                    if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-                      for (const key1 in data3) {
-                        validate58.errors = [
-                          {
-                            instancePath: instancePath + '/data',
-                            schemaPath: '#/components/schemas/EmptyObject/additionalProperties',
-                            keyword: 'additionalProperties',
-                            params: { additionalProperty: key1 },
-                            message: 'must NOT have additional properties',
-                          },
-                        ];
-                        return false;
-                        break;
-                      }
-                    } else {
-                      validate58.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: '#/components/schemas/EmptyObject/type',
-                          keyword: 'type',
-                          params: { type: 'object' },
-                          message: 'must be object',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs9 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate58.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate58.errors = vErrors;
-  return errors === 0;
+if(!(((data5 === "customer") || (data5 === "vendor")) || (data5 === "admin"))){
+validate12.errors = [{instancePath:instancePath+"/data/userType",schemaPath:"#/components/schemas/UserType/enum",keyword:"enum",params:{allowedValues: schema18.enum},message:"must be equal to one of the allowed values"}];
+return false;
 }
-function validate57(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate58(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-    errors = vErrors.length;
-  }
-  validate57.errors = vErrors;
-  return errors === 0;
+var valid4 = _errs17 === errors;
 }
-export const v_chat_server_12 = validate61;
-const schema114 = { $ref: 'spec#/components/schemas/ReceiveMessageResponse' };
-const schema115 = {
-  type: 'object',
-  required: ['statusCode', 'error', 'message', 'data'],
-  properties: {
-    statusCode: { $ref: '#/components/schemas/StatusOk' },
-    error: { $ref: '#/components/schemas/ErrorFalse' },
-    message: { type: 'null', description: 'Always null, as in the document.' },
-    data: {
-      type: 'array',
-      description: 'The stored message, alone.',
-      minItems: 1,
-      maxItems: 1,
-      items: { $ref: '#/components/schemas/Message' },
-    },
-  },
-  additionalProperties: false,
-};
-function validate62(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate62.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate62.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate62.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate62.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate62.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate62.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                const _errs8 = errors;
-                if (data.message !== null) {
-                  validate62.errors = [
-                    {
-                      instancePath: instancePath + '/message',
-                      schemaPath: '#/properties/message/type',
-                      keyword: 'type',
-                      params: { type: 'null' },
-                      message: 'must be null',
-                    },
-                  ];
-                  return false;
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs10 = errors;
-                  if (errors === _errs10) {
-                    if (Array.isArray(data3)) {
-                      if (data3.length > 1) {
-                        validate62.errors = [
-                          {
-                            instancePath: instancePath + '/data',
-                            schemaPath: '#/properties/data/maxItems',
-                            keyword: 'maxItems',
-                            params: { limit: 1 },
-                            message: 'must NOT have more than 1 items',
-                          },
-                        ];
-                        return false;
-                      } else {
-                        if (data3.length < 1) {
-                          validate62.errors = [
-                            {
-                              instancePath: instancePath + '/data',
-                              schemaPath: '#/properties/data/minItems',
-                              keyword: 'minItems',
-                              params: { limit: 1 },
-                              message: 'must NOT have fewer than 1 items',
-                            },
-                          ];
-                          return false;
-                        } else {
-                          var valid3 = true;
-                          const len0 = data3.length;
-                          for (let i0 = 0; i0 < len0; i0++) {
-                            const _errs12 = errors;
-                            if (
-                              !validate43(data3[i0], {
-                                instancePath: instancePath + '/data/' + i0,
-                                parentData: data3,
-                                parentDataProperty: i0,
-                                rootData,
-                              })
-                            ) {
-                              vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-                              errors = vErrors.length;
-                            }
-                            var valid3 = _errs12 === errors;
-                            if (!valid3) {
-                              break;
-                            }
-                          }
-                        }
-                      }
-                    } else {
-                      validate62.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: '#/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'array' },
-                          message: 'must be array',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs10 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate62.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate62.errors = vErrors;
-  return errors === 0;
+else {
+var valid4 = true;
 }
-function validate61(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate62(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-    errors = vErrors.length;
-  }
-  validate61.errors = vErrors;
-  return errors === 0;
+if(valid4){
+if(data3.chatId !== undefined){
+let data6 = data3.chatId;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if(func2(data6) > 64){
+validate12.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
 }
-export const v_chat_server_13 = validate65;
-const schema118 = { $ref: 'spec#/components/schemas/ReadReceiptsResponse' };
-const schema119 = {
-  type: 'object',
-  required: ['statusCode', 'error', 'message', 'data'],
-  properties: {
-    statusCode: { $ref: '#/components/schemas/StatusOk' },
-    error: { $ref: '#/components/schemas/ErrorFalse' },
-    message: { $ref: '#/components/schemas/ResponseText' },
-    data: {
-      type: 'object',
-      description: 'Addition: which chat was read, and by whom (optional: the document shows `{}`).',
-      properties: {
-        chatId: { $ref: '#/components/schemas/StoredId' },
-        readerId: {
-          $ref: '#/components/schemas/UserId',
-          description: 'The user who read (the counterpart of the receiver).',
-        },
-      },
-      additionalProperties: false,
-    },
-  },
-  additionalProperties: false,
-};
-function validate66(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate66.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate66.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate66.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate66.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate66.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate66.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                let data2 = data.message;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 500) {
-                      validate66.errors = [
-                        {
-                          instancePath: instancePath + '/message',
-                          schemaPath: '#/components/schemas/ResponseText/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 500 },
-                          message: 'must NOT have more than 500 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  } else {
-                    validate66.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: '#/components/schemas/ResponseText/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-                      const _errs13 = errors;
-                      for (const key1 in data3) {
-                        if (!(key1 === 'chatId' || key1 === 'readerId')) {
-                          validate66.errors = [
-                            {
-                              instancePath: instancePath + '/data',
-                              schemaPath: '#/properties/data/additionalProperties',
-                              keyword: 'additionalProperties',
-                              params: { additionalProperty: key1 },
-                              message: 'must NOT have additional properties',
-                            },
-                          ];
-                          return false;
-                          break;
-                        }
-                      }
-                      if (_errs13 === errors) {
-                        if (data3.chatId !== undefined) {
-                          let data4 = data3.chatId;
-                          const _errs14 = errors;
-                          const _errs15 = errors;
-                          if (errors === _errs15) {
-                            if (typeof data4 === 'string') {
-                              if (func2(data4) > 64) {
-                                validate66.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/chatId',
-                                    schemaPath: '#/components/schemas/StoredId/maxLength',
-                                    keyword: 'maxLength',
-                                    params: { limit: 64 },
-                                    message: 'must NOT have more than 64 characters',
-                                  },
-                                ];
-                                return false;
-                              } else {
-                                if (func2(data4) < 1) {
-                                  validate66.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/chatId',
-                                      schemaPath: '#/components/schemas/StoredId/minLength',
-                                      keyword: 'minLength',
-                                      params: { limit: 1 },
-                                      message: 'must NOT have fewer than 1 characters',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (!pattern0.test(data4)) {
-                                    validate66.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/chatId',
-                                        schemaPath: '#/components/schemas/StoredId/pattern',
-                                        keyword: 'pattern',
-                                        params: { pattern: '^[A-Za-z0-9_-]+$' },
-                                        message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              }
-                            } else {
-                              validate66.errors = [
-                                {
-                                  instancePath: instancePath + '/data/chatId',
-                                  schemaPath: '#/components/schemas/StoredId/type',
-                                  keyword: 'type',
-                                  params: { type: 'string' },
-                                  message: 'must be string',
-                                },
-                              ];
-                              return false;
-                            }
-                          }
-                          var valid4 = _errs14 === errors;
-                        } else {
-                          var valid4 = true;
-                        }
-                        if (valid4) {
-                          if (data3.readerId !== undefined) {
-                            let data5 = data3.readerId;
-                            const _errs17 = errors;
-                            const _errs18 = errors;
-                            if (!(typeof data5 == 'number' && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
-                              validate66.errors = [
-                                {
-                                  instancePath: instancePath + '/data/readerId',
-                                  schemaPath: '#/components/schemas/UserId/type',
-                                  keyword: 'type',
-                                  params: { type: 'integer' },
-                                  message: 'must be integer',
-                                },
-                              ];
-                              return false;
-                            }
-                            if (errors === _errs18) {
-                              if (typeof data5 == 'number' && isFinite(data5)) {
-                                if (data5 > 9007199254740991 || isNaN(data5)) {
-                                  validate66.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/readerId',
-                                      schemaPath: '#/components/schemas/UserId/maximum',
-                                      keyword: 'maximum',
-                                      params: { comparison: '<=', limit: 9007199254740991 },
-                                      message: 'must be <= 9007199254740991',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (data5 < 1 || isNaN(data5)) {
-                                    validate66.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/readerId',
-                                        schemaPath: '#/components/schemas/UserId/minimum',
-                                        keyword: 'minimum',
-                                        params: { comparison: '>=', limit: 1 },
-                                        message: 'must be >= 1',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              }
-                            }
-                            var valid4 = _errs17 === errors;
-                          } else {
-                            var valid4 = true;
-                          }
-                        }
-                      }
-                    } else {
-                      validate66.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: '#/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'object' },
-                          message: 'must be object',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate66.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate66.errors = vErrors;
-  return errors === 0;
+else {
+if(func2(data6) < 1){
+validate12.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
-function validate65(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate66(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-    errors = vErrors.length;
-  }
-  validate65.errors = vErrors;
-  return errors === 0;
+else {
+if(!pattern0.test(data6)){
+validate12.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
 }
-export const v_chat_server_14 = validate68;
-const schema125 = { $ref: 'spec#/components/schemas/MessageDeletedResponse' };
-const schema126 = {
-  type: 'object',
-  required: ['statusCode', 'error', 'message', 'data'],
-  properties: {
-    statusCode: { $ref: '#/components/schemas/StatusOk' },
-    error: { $ref: '#/components/schemas/ErrorFalse' },
-    message: { $ref: '#/components/schemas/ResponseText' },
-    data: {
-      type: 'object',
-      description: 'Addition: which message of which chat was deleted (optional: the document shows `{}`).',
-      properties: {
-        chatId: { $ref: '#/components/schemas/StoredId' },
-        messageId: { $ref: '#/components/schemas/StoredId' },
-      },
-      additionalProperties: false,
-    },
-  },
-  additionalProperties: false,
-};
-function validate69(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate69.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate69.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate69.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate69.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate69.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate69.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                let data2 = data.message;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 500) {
-                      validate69.errors = [
-                        {
-                          instancePath: instancePath + '/message',
-                          schemaPath: '#/components/schemas/ResponseText/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 500 },
-                          message: 'must NOT have more than 500 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  } else {
-                    validate69.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: '#/components/schemas/ResponseText/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-                      const _errs13 = errors;
-                      for (const key1 in data3) {
-                        if (!(key1 === 'chatId' || key1 === 'messageId')) {
-                          validate69.errors = [
-                            {
-                              instancePath: instancePath + '/data',
-                              schemaPath: '#/properties/data/additionalProperties',
-                              keyword: 'additionalProperties',
-                              params: { additionalProperty: key1 },
-                              message: 'must NOT have additional properties',
-                            },
-                          ];
-                          return false;
-                          break;
-                        }
-                      }
-                      if (_errs13 === errors) {
-                        if (data3.chatId !== undefined) {
-                          let data4 = data3.chatId;
-                          const _errs14 = errors;
-                          const _errs15 = errors;
-                          if (errors === _errs15) {
-                            if (typeof data4 === 'string') {
-                              if (func2(data4) > 64) {
-                                validate69.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/chatId',
-                                    schemaPath: '#/components/schemas/StoredId/maxLength',
-                                    keyword: 'maxLength',
-                                    params: { limit: 64 },
-                                    message: 'must NOT have more than 64 characters',
-                                  },
-                                ];
-                                return false;
-                              } else {
-                                if (func2(data4) < 1) {
-                                  validate69.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/chatId',
-                                      schemaPath: '#/components/schemas/StoredId/minLength',
-                                      keyword: 'minLength',
-                                      params: { limit: 1 },
-                                      message: 'must NOT have fewer than 1 characters',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (!pattern0.test(data4)) {
-                                    validate69.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/chatId',
-                                        schemaPath: '#/components/schemas/StoredId/pattern',
-                                        keyword: 'pattern',
-                                        params: { pattern: '^[A-Za-z0-9_-]+$' },
-                                        message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              }
-                            } else {
-                              validate69.errors = [
-                                {
-                                  instancePath: instancePath + '/data/chatId',
-                                  schemaPath: '#/components/schemas/StoredId/type',
-                                  keyword: 'type',
-                                  params: { type: 'string' },
-                                  message: 'must be string',
-                                },
-                              ];
-                              return false;
-                            }
-                          }
-                          var valid4 = _errs14 === errors;
-                        } else {
-                          var valid4 = true;
-                        }
-                        if (valid4) {
-                          if (data3.messageId !== undefined) {
-                            let data5 = data3.messageId;
-                            const _errs17 = errors;
-                            const _errs18 = errors;
-                            if (errors === _errs18) {
-                              if (typeof data5 === 'string') {
-                                if (func2(data5) > 64) {
-                                  validate69.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/messageId',
-                                      schemaPath: '#/components/schemas/StoredId/maxLength',
-                                      keyword: 'maxLength',
-                                      params: { limit: 64 },
-                                      message: 'must NOT have more than 64 characters',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (func2(data5) < 1) {
-                                    validate69.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/messageId',
-                                        schemaPath: '#/components/schemas/StoredId/minLength',
-                                        keyword: 'minLength',
-                                        params: { limit: 1 },
-                                        message: 'must NOT have fewer than 1 characters',
-                                      },
-                                    ];
-                                    return false;
-                                  } else {
-                                    if (!pattern0.test(data5)) {
-                                      validate69.errors = [
-                                        {
-                                          instancePath: instancePath + '/data/messageId',
-                                          schemaPath: '#/components/schemas/StoredId/pattern',
-                                          keyword: 'pattern',
-                                          params: { pattern: '^[A-Za-z0-9_-]+$' },
-                                          message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                  }
-                                }
-                              } else {
-                                validate69.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/messageId',
-                                    schemaPath: '#/components/schemas/StoredId/type',
-                                    keyword: 'type',
-                                    params: { type: 'string' },
-                                    message: 'must be string',
-                                  },
-                                ];
-                                return false;
-                              }
-                            }
-                            var valid4 = _errs17 === errors;
-                          } else {
-                            var valid4 = true;
-                          }
-                        }
-                      }
-                    } else {
-                      validate69.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: '#/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'object' },
-                          message: 'must be object',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate69.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate69.errors = vErrors;
-  return errors === 0;
 }
-function validate68(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate69(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-    errors = vErrors.length;
-  }
-  validate68.errors = vErrors;
-  return errors === 0;
 }
-export const v_chat_server_15 = validate71;
-const schema132 = { $ref: 'spec#/components/schemas/TypingResponse' };
-const schema133 = {
-  type: 'object',
-  description: "The payload of `userTyping` and of the server's `stoppedTyping`.",
-  required: ['statusCode', 'error', 'message', 'data'],
-  properties: {
-    statusCode: { $ref: '#/components/schemas/StatusOk' },
-    error: { $ref: '#/components/schemas/ErrorFalse' },
-    message: { $ref: '#/components/schemas/ResponseText' },
-    data: {
-      type: 'object',
-      description: 'Addition: the chat, the user typing and the product (optional: the document shows `{}`).',
-      properties: {
-        chatId: { $ref: '#/components/schemas/StoredId' },
-        userId: {
-          $ref: '#/components/schemas/UserId',
-          description: 'The user typing (the counterpart of the receiver).',
-        },
-        productId: { $ref: '#/components/schemas/ProductId' },
-      },
-      additionalProperties: false,
-    },
-  },
-  additionalProperties: false,
-};
-function validate72(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate72.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate72.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate72.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate72.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate72.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate72.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                let data2 = data.message;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 500) {
-                      validate72.errors = [
-                        {
-                          instancePath: instancePath + '/message',
-                          schemaPath: '#/components/schemas/ResponseText/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 500 },
-                          message: 'must NOT have more than 500 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  } else {
-                    validate72.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: '#/components/schemas/ResponseText/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-                      const _errs13 = errors;
-                      for (const key1 in data3) {
-                        if (!(key1 === 'chatId' || key1 === 'userId' || key1 === 'productId')) {
-                          validate72.errors = [
-                            {
-                              instancePath: instancePath + '/data',
-                              schemaPath: '#/properties/data/additionalProperties',
-                              keyword: 'additionalProperties',
-                              params: { additionalProperty: key1 },
-                              message: 'must NOT have additional properties',
-                            },
-                          ];
-                          return false;
-                          break;
-                        }
-                      }
-                      if (_errs13 === errors) {
-                        if (data3.chatId !== undefined) {
-                          let data4 = data3.chatId;
-                          const _errs14 = errors;
-                          const _errs15 = errors;
-                          if (errors === _errs15) {
-                            if (typeof data4 === 'string') {
-                              if (func2(data4) > 64) {
-                                validate72.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/chatId',
-                                    schemaPath: '#/components/schemas/StoredId/maxLength',
-                                    keyword: 'maxLength',
-                                    params: { limit: 64 },
-                                    message: 'must NOT have more than 64 characters',
-                                  },
-                                ];
-                                return false;
-                              } else {
-                                if (func2(data4) < 1) {
-                                  validate72.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/chatId',
-                                      schemaPath: '#/components/schemas/StoredId/minLength',
-                                      keyword: 'minLength',
-                                      params: { limit: 1 },
-                                      message: 'must NOT have fewer than 1 characters',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (!pattern0.test(data4)) {
-                                    validate72.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/chatId',
-                                        schemaPath: '#/components/schemas/StoredId/pattern',
-                                        keyword: 'pattern',
-                                        params: { pattern: '^[A-Za-z0-9_-]+$' },
-                                        message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              }
-                            } else {
-                              validate72.errors = [
-                                {
-                                  instancePath: instancePath + '/data/chatId',
-                                  schemaPath: '#/components/schemas/StoredId/type',
-                                  keyword: 'type',
-                                  params: { type: 'string' },
-                                  message: 'must be string',
-                                },
-                              ];
-                              return false;
-                            }
-                          }
-                          var valid4 = _errs14 === errors;
-                        } else {
-                          var valid4 = true;
-                        }
-                        if (valid4) {
-                          if (data3.userId !== undefined) {
-                            let data5 = data3.userId;
-                            const _errs17 = errors;
-                            const _errs18 = errors;
-                            if (!(typeof data5 == 'number' && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
-                              validate72.errors = [
-                                {
-                                  instancePath: instancePath + '/data/userId',
-                                  schemaPath: '#/components/schemas/UserId/type',
-                                  keyword: 'type',
-                                  params: { type: 'integer' },
-                                  message: 'must be integer',
-                                },
-                              ];
-                              return false;
-                            }
-                            if (errors === _errs18) {
-                              if (typeof data5 == 'number' && isFinite(data5)) {
-                                if (data5 > 9007199254740991 || isNaN(data5)) {
-                                  validate72.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/userId',
-                                      schemaPath: '#/components/schemas/UserId/maximum',
-                                      keyword: 'maximum',
-                                      params: { comparison: '<=', limit: 9007199254740991 },
-                                      message: 'must be <= 9007199254740991',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (data5 < 1 || isNaN(data5)) {
-                                    validate72.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/userId',
-                                        schemaPath: '#/components/schemas/UserId/minimum',
-                                        keyword: 'minimum',
-                                        params: { comparison: '>=', limit: 1 },
-                                        message: 'must be >= 1',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              }
-                            }
-                            var valid4 = _errs17 === errors;
-                          } else {
-                            var valid4 = true;
-                          }
-                          if (valid4) {
-                            if (data3.productId !== undefined) {
-                              let data6 = data3.productId;
-                              const _errs20 = errors;
-                              const _errs21 = errors;
-                              if (errors === _errs21) {
-                                if (typeof data6 === 'string') {
-                                  if (func2(data6) > 64) {
-                                    validate72.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/productId',
-                                        schemaPath: '#/components/schemas/ProductId/maxLength',
-                                        keyword: 'maxLength',
-                                        params: { limit: 64 },
-                                        message: 'must NOT have more than 64 characters',
-                                      },
-                                    ];
-                                    return false;
-                                  } else {
-                                    if (func2(data6) < 1) {
-                                      validate72.errors = [
-                                        {
-                                          instancePath: instancePath + '/data/productId',
-                                          schemaPath: '#/components/schemas/ProductId/minLength',
-                                          keyword: 'minLength',
-                                          params: { limit: 1 },
-                                          message: 'must NOT have fewer than 1 characters',
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                  }
-                                } else {
-                                  validate72.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/productId',
-                                      schemaPath: '#/components/schemas/ProductId/type',
-                                      keyword: 'type',
-                                      params: { type: 'string' },
-                                      message: 'must be string',
-                                    },
-                                  ];
-                                  return false;
-                                }
-                              }
-                              var valid4 = _errs20 === errors;
-                            } else {
-                              var valid4 = true;
-                            }
-                          }
-                        }
-                      }
-                    } else {
-                      validate72.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: '#/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'object' },
-                          message: 'must be object',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate72.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate72.errors = vErrors;
-  return errors === 0;
 }
-function validate71(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate72(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-    errors = vErrors.length;
-  }
-  validate71.errors = vErrors;
-  return errors === 0;
+else {
+validate12.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-export const v_chat_server_16 = validate74;
-const schema140 = { $ref: 'spec#/components/schemas/TypingResponse' };
-function validate75(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.statusCode === undefined && (missing0 = 'statusCode')) ||
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.data === undefined && (missing0 = 'data'))
-      ) {
-        validate75.errors = [
-          {
-            instancePath,
-            schemaPath: '#/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'statusCode' || key0 === 'error' || key0 === 'message' || key0 === 'data')) {
-            validate75.errors = [
-              {
-                instancePath,
-                schemaPath: '#/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.statusCode !== undefined) {
-            let data0 = data.statusCode;
-            const _errs2 = errors;
-            if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-              validate75.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                },
-              ];
-              return false;
-            }
-            if (200 !== data0) {
-              validate75.errors = [
-                {
-                  instancePath: instancePath + '/statusCode',
-                  schemaPath: '#/components/schemas/StatusOk/const',
-                  keyword: 'const',
-                  params: { allowedValue: 200 },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.error !== undefined) {
-              let data1 = data.error;
-              const _errs5 = errors;
-              if (typeof data1 !== 'boolean') {
-                validate75.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/type',
-                    keyword: 'type',
-                    params: { type: 'boolean' },
-                    message: 'must be boolean',
-                  },
-                ];
-                return false;
-              }
-              if (false !== data1) {
-                validate75.errors = [
-                  {
-                    instancePath: instancePath + '/error',
-                    schemaPath: '#/components/schemas/ErrorFalse/const',
-                    keyword: 'const',
-                    params: { allowedValue: false },
-                    message: 'must be equal to constant',
-                  },
-                ];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.message !== undefined) {
-                let data2 = data.message;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === 'string') {
-                    if (func2(data2) > 500) {
-                      validate75.errors = [
-                        {
-                          instancePath: instancePath + '/message',
-                          schemaPath: '#/components/schemas/ResponseText/maxLength',
-                          keyword: 'maxLength',
-                          params: { limit: 500 },
-                          message: 'must NOT have more than 500 characters',
-                        },
-                      ];
-                      return false;
-                    }
-                  } else {
-                    validate75.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: '#/components/schemas/ResponseText/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                      },
-                    ];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-                      const _errs13 = errors;
-                      for (const key1 in data3) {
-                        if (!(key1 === 'chatId' || key1 === 'userId' || key1 === 'productId')) {
-                          validate75.errors = [
-                            {
-                              instancePath: instancePath + '/data',
-                              schemaPath: '#/properties/data/additionalProperties',
-                              keyword: 'additionalProperties',
-                              params: { additionalProperty: key1 },
-                              message: 'must NOT have additional properties',
-                            },
-                          ];
-                          return false;
-                          break;
-                        }
-                      }
-                      if (_errs13 === errors) {
-                        if (data3.chatId !== undefined) {
-                          let data4 = data3.chatId;
-                          const _errs14 = errors;
-                          const _errs15 = errors;
-                          if (errors === _errs15) {
-                            if (typeof data4 === 'string') {
-                              if (func2(data4) > 64) {
-                                validate75.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/chatId',
-                                    schemaPath: '#/components/schemas/StoredId/maxLength',
-                                    keyword: 'maxLength',
-                                    params: { limit: 64 },
-                                    message: 'must NOT have more than 64 characters',
-                                  },
-                                ];
-                                return false;
-                              } else {
-                                if (func2(data4) < 1) {
-                                  validate75.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/chatId',
-                                      schemaPath: '#/components/schemas/StoredId/minLength',
-                                      keyword: 'minLength',
-                                      params: { limit: 1 },
-                                      message: 'must NOT have fewer than 1 characters',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (!pattern0.test(data4)) {
-                                    validate75.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/chatId',
-                                        schemaPath: '#/components/schemas/StoredId/pattern',
-                                        keyword: 'pattern',
-                                        params: { pattern: '^[A-Za-z0-9_-]+$' },
-                                        message: 'must match pattern "' + '^[A-Za-z0-9_-]+$' + '"',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              }
-                            } else {
-                              validate75.errors = [
-                                {
-                                  instancePath: instancePath + '/data/chatId',
-                                  schemaPath: '#/components/schemas/StoredId/type',
-                                  keyword: 'type',
-                                  params: { type: 'string' },
-                                  message: 'must be string',
-                                },
-                              ];
-                              return false;
-                            }
-                          }
-                          var valid4 = _errs14 === errors;
-                        } else {
-                          var valid4 = true;
-                        }
-                        if (valid4) {
-                          if (data3.userId !== undefined) {
-                            let data5 = data3.userId;
-                            const _errs17 = errors;
-                            const _errs18 = errors;
-                            if (!(typeof data5 == 'number' && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
-                              validate75.errors = [
-                                {
-                                  instancePath: instancePath + '/data/userId',
-                                  schemaPath: '#/components/schemas/UserId/type',
-                                  keyword: 'type',
-                                  params: { type: 'integer' },
-                                  message: 'must be integer',
-                                },
-                              ];
-                              return false;
-                            }
-                            if (errors === _errs18) {
-                              if (typeof data5 == 'number' && isFinite(data5)) {
-                                if (data5 > 9007199254740991 || isNaN(data5)) {
-                                  validate75.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/userId',
-                                      schemaPath: '#/components/schemas/UserId/maximum',
-                                      keyword: 'maximum',
-                                      params: { comparison: '<=', limit: 9007199254740991 },
-                                      message: 'must be <= 9007199254740991',
-                                    },
-                                  ];
-                                  return false;
-                                } else {
-                                  if (data5 < 1 || isNaN(data5)) {
-                                    validate75.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/userId',
-                                        schemaPath: '#/components/schemas/UserId/minimum',
-                                        keyword: 'minimum',
-                                        params: { comparison: '>=', limit: 1 },
-                                        message: 'must be >= 1',
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              }
-                            }
-                            var valid4 = _errs17 === errors;
-                          } else {
-                            var valid4 = true;
-                          }
-                          if (valid4) {
-                            if (data3.productId !== undefined) {
-                              let data6 = data3.productId;
-                              const _errs20 = errors;
-                              const _errs21 = errors;
-                              if (errors === _errs21) {
-                                if (typeof data6 === 'string') {
-                                  if (func2(data6) > 64) {
-                                    validate75.errors = [
-                                      {
-                                        instancePath: instancePath + '/data/productId',
-                                        schemaPath: '#/components/schemas/ProductId/maxLength',
-                                        keyword: 'maxLength',
-                                        params: { limit: 64 },
-                                        message: 'must NOT have more than 64 characters',
-                                      },
-                                    ];
-                                    return false;
-                                  } else {
-                                    if (func2(data6) < 1) {
-                                      validate75.errors = [
-                                        {
-                                          instancePath: instancePath + '/data/productId',
-                                          schemaPath: '#/components/schemas/ProductId/minLength',
-                                          keyword: 'minLength',
-                                          params: { limit: 1 },
-                                          message: 'must NOT have fewer than 1 characters',
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                  }
-                                } else {
-                                  validate75.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/productId',
-                                      schemaPath: '#/components/schemas/ProductId/type',
-                                      keyword: 'type',
-                                      params: { type: 'string' },
-                                      message: 'must be string',
-                                    },
-                                  ];
-                                  return false;
-                                }
-                              }
-                              var valid4 = _errs20 === errors;
-                            } else {
-                              var valid4 = true;
-                            }
-                          }
-                        }
-                      }
-                    } else {
-                      validate75.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: '#/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'object' },
-                          message: 'must be object',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate75.errors = [
-        { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' },
-      ];
-      return false;
-    }
-  }
-  validate75.errors = vErrors;
-  return errors === 0;
 }
-function validate74(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate75(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-    errors = vErrors.length;
-  }
-  validate74.errors = vErrors;
-  return errors === 0;
+var valid4 = _errs20 === errors;
 }
-export const v_chat_server_17 = validate77;
-const schema148 = { $ref: 'spec#/components/schemas/AppError' };
-function validate77(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (errors === _errs0) {
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      let missing0;
-      if (
-        (data.error === undefined && (missing0 = 'error')) ||
-        (data.message === undefined && (missing0 = 'message')) ||
-        (data.statusCode === undefined && (missing0 = 'statusCode'))
-      ) {
-        validate77.errors = [
-          {
-            instancePath,
-            schemaPath: 'spec#/components/schemas/AppError/required',
-            keyword: 'required',
-            params: { missingProperty: missing0 },
-            message: "must have required property '" + missing0 + "'",
-          },
-        ];
-        return false;
-      } else {
-        const _errs2 = errors;
-        for (const key0 in data) {
-          if (!(key0 === 'error' || key0 === 'message' || key0 === 'statusCode' || key0 === 'data')) {
-            validate77.errors = [
-              {
-                instancePath,
-                schemaPath: 'spec#/components/schemas/AppError/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-              },
-            ];
-            return false;
-            break;
-          }
-        }
-        if (_errs2 === errors) {
-          if (data.error !== undefined) {
-            let data0 = data.error;
-            const _errs3 = errors;
-            if (typeof data0 !== 'boolean') {
-              validate77.errors = [
-                {
-                  instancePath: instancePath + '/error',
-                  schemaPath: 'spec#/components/schemas/AppError/properties/error/type',
-                  keyword: 'type',
-                  params: { type: 'boolean' },
-                  message: 'must be boolean',
-                },
-              ];
-              return false;
-            }
-            if (true !== data0) {
-              validate77.errors = [
-                {
-                  instancePath: instancePath + '/error',
-                  schemaPath: 'spec#/components/schemas/AppError/properties/error/const',
-                  keyword: 'const',
-                  params: { allowedValue: true },
-                  message: 'must be equal to constant',
-                },
-              ];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.message !== undefined) {
-              let data1 = data.message;
-              const _errs5 = errors;
-              if (errors === _errs5) {
-                if (typeof data1 === 'string') {
-                  if (func2(data1) > 500) {
-                    validate77.errors = [
-                      {
-                        instancePath: instancePath + '/message',
-                        schemaPath: 'spec#/components/schemas/AppError/properties/message/maxLength',
-                        keyword: 'maxLength',
-                        params: { limit: 500 },
-                        message: 'must NOT have more than 500 characters',
-                      },
-                    ];
-                    return false;
-                  }
-                } else {
-                  validate77.errors = [
-                    {
-                      instancePath: instancePath + '/message',
-                      schemaPath: 'spec#/components/schemas/AppError/properties/message/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                      message: 'must be string',
-                    },
-                  ];
-                  return false;
-                }
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
-            if (valid1) {
-              if (data.statusCode !== undefined) {
-                let data2 = data.statusCode;
-                const _errs7 = errors;
-                if (!(typeof data2 == 'number' && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
-                  validate77.errors = [
-                    {
-                      instancePath: instancePath + '/statusCode',
-                      schemaPath: 'spec#/components/schemas/AppError/properties/statusCode/type',
-                      keyword: 'type',
-                      params: { type: 'integer' },
-                      message: 'must be integer',
-                    },
-                  ];
-                  return false;
-                }
-                if (!(
-                  data2 === 400 ||
-                  data2 === 401 ||
-                  data2 === 403 ||
-                  data2 === 404 ||
-                  data2 === 413 ||
-                  data2 === 500
-                )) {
-                  validate77.errors = [
-                    {
-                      instancePath: instancePath + '/statusCode',
-                      schemaPath: 'spec#/components/schemas/AppError/properties/statusCode/enum',
-                      keyword: 'enum',
-                      params: { allowedValues: schema29.properties.statusCode.enum },
-                      message: 'must be equal to one of the allowed values',
-                    },
-                  ];
-                  return false;
-                }
-                var valid1 = _errs7 === errors;
-              } else {
-                var valid1 = true;
-              }
-              if (valid1) {
-                if (data.data !== undefined) {
-                  let data3 = data.data;
-                  const _errs9 = errors;
-                  if (errors === _errs9) {
-                    if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-                      const _errs11 = errors;
-                      for (const key1 in data3) {
-                        if (!(key1 === 'event' || key1 === 'field')) {
-                          validate77.errors = [
-                            {
-                              instancePath: instancePath + '/data',
-                              schemaPath: 'spec#/components/schemas/AppError/properties/data/additionalProperties',
-                              keyword: 'additionalProperties',
-                              params: { additionalProperty: key1 },
-                              message: 'must NOT have additional properties',
-                            },
-                          ];
-                          return false;
-                          break;
-                        }
-                      }
-                      if (_errs11 === errors) {
-                        if (data3.event !== undefined) {
-                          let data4 = data3.event;
-                          const _errs12 = errors;
-                          if (errors === _errs12) {
-                            if (typeof data4 === 'string') {
-                              if (func2(data4) > 100) {
-                                validate77.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/event',
-                                    schemaPath:
-                                      'spec#/components/schemas/AppError/properties/data/properties/event/maxLength',
-                                    keyword: 'maxLength',
-                                    params: { limit: 100 },
-                                    message: 'must NOT have more than 100 characters',
-                                  },
-                                ];
-                                return false;
-                              }
-                            } else {
-                              validate77.errors = [
-                                {
-                                  instancePath: instancePath + '/data/event',
-                                  schemaPath: 'spec#/components/schemas/AppError/properties/data/properties/event/type',
-                                  keyword: 'type',
-                                  params: { type: 'string' },
-                                  message: 'must be string',
-                                },
-                              ];
-                              return false;
-                            }
-                          }
-                          var valid2 = _errs12 === errors;
-                        } else {
-                          var valid2 = true;
-                        }
-                        if (valid2) {
-                          if (data3.field !== undefined) {
-                            let data5 = data3.field;
-                            const _errs14 = errors;
-                            if (errors === _errs14) {
-                              if (typeof data5 === 'string') {
-                                if (func2(data5) > 200) {
-                                  validate77.errors = [
-                                    {
-                                      instancePath: instancePath + '/data/field',
-                                      schemaPath:
-                                        'spec#/components/schemas/AppError/properties/data/properties/field/maxLength',
-                                      keyword: 'maxLength',
-                                      params: { limit: 200 },
-                                      message: 'must NOT have more than 200 characters',
-                                    },
-                                  ];
-                                  return false;
-                                }
-                              } else {
-                                validate77.errors = [
-                                  {
-                                    instancePath: instancePath + '/data/field',
-                                    schemaPath:
-                                      'spec#/components/schemas/AppError/properties/data/properties/field/type',
-                                    keyword: 'type',
-                                    params: { type: 'string' },
-                                    message: 'must be string',
-                                  },
-                                ];
-                                return false;
-                              }
-                            }
-                            var valid2 = _errs14 === errors;
-                          } else {
-                            var valid2 = true;
-                          }
-                        }
-                      }
-                    } else {
-                      validate77.errors = [
-                        {
-                          instancePath: instancePath + '/data',
-                          schemaPath: 'spec#/components/schemas/AppError/properties/data/type',
-                          keyword: 'type',
-                          params: { type: 'object' },
-                          message: 'must be object',
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                  var valid1 = _errs9 === errors;
-                } else {
-                  var valid1 = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate77.errors = [
-        {
-          instancePath,
-          schemaPath: 'spec#/components/schemas/AppError/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        },
-      ];
-      return false;
-    }
-  }
-  validate77.errors = vErrors;
-  return errors === 0;
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
 }
 
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate12(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+export const v_presence_server_1 = validate14;
+const schema20 = {"$ref":"spec#/components/schemas/PresenceResponse"};
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate15.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate15.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(200 !== data0){
+validate15.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate15.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(false !== data1){
+validate15.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+let data2 = data.message;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 500){
+validate15.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if((((data3.userId === undefined) && (missing1 = "userId")) || ((data3.userType === undefined) && (missing1 = "userType"))) || ((data3.chatId === undefined) && (missing1 = "chatId"))){
+validate15.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs13 = errors;
+for(const key1 in data3){
+if(!(((key1 === "userId") || (key1 === "userType")) || (key1 === "chatId"))){
+validate15.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs13 === errors){
+if(data3.userId !== undefined){
+let data4 = data3.userId;
+const _errs14 = errors;
+const _errs15 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate15.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs15){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 9007199254740991 || isNaN(data4)){
+validate15.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data4 < 1 || isNaN(data4)){
+validate15.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.userType !== undefined){
+let data5 = data3.userType;
+const _errs17 = errors;
+if(typeof data5 !== "string"){
+validate15.errors = [{instancePath:instancePath+"/data/userType",schemaPath:"#/components/schemas/UserType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data5 === "customer") || (data5 === "vendor")) || (data5 === "admin"))){
+validate15.errors = [{instancePath:instancePath+"/data/userType",schemaPath:"#/components/schemas/UserType/enum",keyword:"enum",params:{allowedValues: schema18.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.chatId !== undefined){
+let data6 = data3.chatId;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if(func2(data6) > 64){
+validate15.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data6) < 1){
+validate15.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data6)){
+validate15.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate15(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+
+export const v_presence_server_2 = validate17;
+const schema28 = {"$ref":"spec#/components/schemas/AppError"};
+const schema29 = {"type":"object","description":"The document's error payload (see CONVENTIONS.md §5).","required":["error","message","statusCode"],"properties":{"error":{"type":"boolean","const":true},"message":{"type":"string","maxLength":500,"description":"What was wrong, naming the field when there is one."},"statusCode":{"type":"integer","enum":[400,401,403,404,413,500]},"data":{"type":"object","description":"Addition: what failed.","properties":{"event":{"type":"string","maxLength":100,"description":"The client event that failed (absent for handshake failures)."},"field":{"type":"string","maxLength":200,"description":"The payload field at fault, as a dotted path."}},"additionalProperties":false}},"additionalProperties":false};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.error === undefined) && (missing0 = "error")) || ((data.message === undefined) && (missing0 = "message"))) || ((data.statusCode === undefined) && (missing0 = "statusCode"))){
+validate17.errors = [{instancePath,schemaPath:"spec#/components/schemas/AppError/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!((((key0 === "error") || (key0 === "message")) || (key0 === "statusCode")) || (key0 === "data"))){
+validate17.errors = [{instancePath,schemaPath:"spec#/components/schemas/AppError/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data.error !== undefined){
+let data0 = data.error;
+const _errs3 = errors;
+if(typeof data0 !== "boolean"){
+validate17.errors = [{instancePath:instancePath+"/error",schemaPath:"spec#/components/schemas/AppError/properties/error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(true !== data0){
+validate17.errors = [{instancePath:instancePath+"/error",schemaPath:"spec#/components/schemas/AppError/properties/error/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.message !== undefined){
+let data1 = data.message;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 500){
+validate17.errors = [{instancePath:instancePath+"/message",schemaPath:"spec#/components/schemas/AppError/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate17.errors = [{instancePath:instancePath+"/message",schemaPath:"spec#/components/schemas/AppError/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.statusCode !== undefined){
+let data2 = data.statusCode;
+const _errs7 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate17.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"spec#/components/schemas/AppError/properties/statusCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((((((data2 === 400) || (data2 === 401)) || (data2 === 403)) || (data2 === 404)) || (data2 === 413)) || (data2 === 500))){
+validate17.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"spec#/components/schemas/AppError/properties/statusCode/enum",keyword:"enum",params:{allowedValues: schema29.properties.statusCode.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs9 = errors;
+if(errors === _errs9){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+const _errs11 = errors;
+for(const key1 in data3){
+if(!((key1 === "event") || (key1 === "field"))){
+validate17.errors = [{instancePath:instancePath+"/data",schemaPath:"spec#/components/schemas/AppError/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs11 === errors){
+if(data3.event !== undefined){
+let data4 = data3.event;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func2(data4) > 100){
+validate17.errors = [{instancePath:instancePath+"/data/event",schemaPath:"spec#/components/schemas/AppError/properties/data/properties/event/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
+return false;
+}
+}
+else {
+validate17.errors = [{instancePath:instancePath+"/data/event",schemaPath:"spec#/components/schemas/AppError/properties/data/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.field !== undefined){
+let data5 = data3.field;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data5 === "string"){
+if(func2(data5) > 200){
+validate17.errors = [{instancePath:instancePath+"/data/field",schemaPath:"spec#/components/schemas/AppError/properties/data/properties/field/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate17.errors = [{instancePath:instancePath+"/data/field",schemaPath:"spec#/components/schemas/AppError/properties/data/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath:instancePath+"/data",schemaPath:"spec#/components/schemas/AppError/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath,schemaPath:"spec#/components/schemas/AppError/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_client_0 = validate18;
+const schema30 = {"$ref":"spec#/components/schemas/JoinChatRequest"};
+const schema31 = {"type":"object","description":"Decision: `chatId` as in the document, or `productId` and `recipientId` as the original\nread; at least one of the two forms. With both, `chatId` is used.\n","properties":{"chatId":{"$ref":"#/components/schemas/StoredId"},"productId":{"$ref":"#/components/schemas/ProductId"},"recipientId":{"$ref":"#/components/schemas/UserId","description":"The counterpart."}},"anyOf":[{"required":["chatId"]},{"required":["productId","recipientId"]}],"additionalProperties":false};
+const schema33 = {"type":"string","description":"The shop's product id.","minLength":1,"maxLength":64};
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs1 = errors;
+let valid0 = false;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.chatId === undefined) && (missing0 = "chatId")){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.productId === undefined) && (missing1 = "productId")) || ((data.recipientId === undefined) && (missing1 = "recipientId"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate19.errors = vErrors;
+return false;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs4 = errors;
+for(const key0 in data){
+if(!(((key0 === "chatId") || (key0 === "productId")) || (key0 === "recipientId"))){
+validate19.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data.chatId !== undefined){
+let data0 = data.chatId;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+validate19.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate19.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data0)){
+validate19.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.productId !== undefined){
+let data1 = data.productId;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func2(data1) > 64){
+validate19.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate19.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate19.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.recipientId !== undefined){
+let data2 = data.recipientId;
+const _errs11 = errors;
+const _errs12 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate19.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 9007199254740991 || isNaN(data2)){
+validate19.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data2 < 1 || isNaN(data2)){
+validate19.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate19(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+errors = vErrors.length;
+}
+validate18.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_client_1 = validate21;
+const schema35 = {"$ref":"spec#/components/schemas/EmptyRequest"};
+const schema36 = {"type":"object","description":"No payload. A client may send `{}` or no argument at all.","properties":{},"additionalProperties":false};
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate21.errors = [{instancePath,schemaPath:"spec#/components/schemas/EmptyRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+else {
+validate21.errors = [{instancePath,schemaPath:"spec#/components/schemas/EmptyRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_client_2 = validate22;
+const schema37 = {"$ref":"spec#/components/schemas/SendMessageRequest"};
+const schema38 = {"type":"object","description":"`productId`, `recipientId` and `text` are required, as the original required them. The\nproduct and store fields fill the chat when this message creates it and are ignored for\nan existing chat. Decision: a field left out when the chat is created is stored empty\n(`\"\"`; `null` for `storeLogoUrl` and `customerProfilePic`).\n","required":["productId","recipientId","text"],"properties":{"productId":{"$ref":"#/components/schemas/ProductId"},"recipientId":{"$ref":"#/components/schemas/UserId","description":"The counterpart (a vendor for a customer, a customer for a vendor)."},"text":{"$ref":"#/components/schemas/MessageText","description":"Required, as in the original. A media file without text is sent through the HTTP upload endpoint."},"chatId":{"$ref":"#/components/schemas/StoredId","description":"Decision: accepted, as in the document's example, and ignored: the chat is the one of\n`productId` and the two users (the example's value is not even a chat id).\n"},"storeName":{"$ref":"#/components/schemas/Name"},"customerName":{"$ref":"#/components/schemas/Name"},"storeLogoUrl":{"$ref":"#/components/schemas/NullableUrl"},"customerProfilePic":{"$ref":"#/components/schemas/NullableUrl"},"productPrice":{"$ref":"#/components/schemas/Price"},"productName":{"$ref":"#/components/schemas/Name"},"productImageUrl":{"$ref":"#/components/schemas/Url"},"messageMedias":{"type":"array","description":"Addition: files uploaded over HTTP beforehand, attached to this message by `id`.\nThe server looks each up by `id` and ignores the other fields (a client may send back\nthe objects the upload returned).\n","maxItems":10,"items":{"$ref":"#/components/schemas/MediaReference"}}},"additionalProperties":false};
+const schema41 = {"type":"string","minLength":1,"maxLength":5000};
+const schema43 = {"type":"string","maxLength":200};
+const schema45 = {"type":["string","null"],"description":"A link or null, not checked as a URI.","maxLength":2048};
+const schema47 = {"type":"string","description":"A decimal amount as a string, as in the document (`\"299\"`, `\"299.99\"`).","maxLength":32,"pattern":"^([0-9]+(\\.[0-9]+)?)?$"};
+const schema49 = {"type":"string","description":"A link, not checked as a URI: the document's own example has\n`\"productImageUrl\": \"productImageUrl\"`.\n","maxLength":2048};
+const func15 = Object.prototype.hasOwnProperty;
+const pattern4 = new RegExp("^([0-9]+(\\.[0-9]+)?)?$", "u");
+const schema50 = {"type":"object","description":"A `Media` by its `id`; its other fields may be present and are ignored.","required":["id"],"properties":{"id":{"$ref":"#/components/schemas/StoredId"},"imageUrl":{"type":"string","format":"uri","maxLength":2048},"url":{"type":"string","format":"uri","maxLength":2048},"size":{"type":"string","maxLength":20,"pattern":"^[0-9]+$"},"mimeType":{"type":"string","maxLength":100}},"additionalProperties":false};
+const pattern6 = new RegExp("^[0-9]+$", "u");
+const formats0 = formats.uri;
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "id") || (key0 === "imageUrl")) || (key0 === "url")) || (key0 === "size")) || (key0 === "mimeType"))){
+validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+validate24.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate24.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data0)){
+validate24.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.imageUrl !== undefined){
+let data1 = data.imageUrl;
+const _errs5 = errors;
+if(errors === _errs5){
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 2048){
+validate24.errors = [{instancePath:instancePath+"/imageUrl",schemaPath:"#/properties/imageUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data1))){
+validate24.errors = [{instancePath:instancePath+"/imageUrl",schemaPath:"#/properties/imageUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/imageUrl",schemaPath:"#/properties/imageUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data2 = data.url;
+const _errs7 = errors;
+if(errors === _errs7){
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(func2(data2) > 2048){
+validate24.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data2))){
+validate24.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.size !== undefined){
+let data3 = data.size;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func2(data3) > 20){
+validate24.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"}];
+return false;
+}
+else {
+if(!pattern6.test(data3)){
+validate24.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mimeType !== undefined){
+let data4 = data.mimeType;
+const _errs11 = errors;
+if(errors === _errs11){
+if(typeof data4 === "string"){
+if(func2(data4) > 100){
+validate24.errors = [{instancePath:instancePath+"/mimeType",schemaPath:"#/properties/mimeType/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/mimeType",schemaPath:"#/properties/mimeType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.productId === undefined) && (missing0 = "productId")) || ((data.recipientId === undefined) && (missing0 = "recipientId"))) || ((data.text === undefined) && (missing0 = "text"))){
+validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func15.call(schema38.properties, key0))){
+validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.productId !== undefined){
+let data0 = data.productId;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+validate23.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate23.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recipientId !== undefined){
+let data1 = data.recipientId;
+const _errs5 = errors;
+const _errs6 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate23.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+validate23.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data1 < 1 || isNaN(data1)){
+validate23.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.text !== undefined){
+let data2 = data.text;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 5000){
+validate23.errors = [{instancePath:instancePath+"/text",schemaPath:"#/components/schemas/MessageText/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 1){
+validate23.errors = [{instancePath:instancePath+"/text",schemaPath:"#/components/schemas/MessageText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/text",schemaPath:"#/components/schemas/MessageText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chatId !== undefined){
+let data3 = data.chatId;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data3 === "string"){
+if(func2(data3) > 64){
+validate23.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data3) < 1){
+validate23.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data3)){
+validate23.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.storeName !== undefined){
+let data4 = data.storeName;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data4 === "string"){
+if(func2(data4) > 200){
+validate23.errors = [{instancePath:instancePath+"/storeName",schemaPath:"#/components/schemas/Name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/storeName",schemaPath:"#/components/schemas/Name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customerName !== undefined){
+let data5 = data.customerName;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data5 === "string"){
+if(func2(data5) > 200){
+validate23.errors = [{instancePath:instancePath+"/customerName",schemaPath:"#/components/schemas/Name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/customerName",schemaPath:"#/components/schemas/Name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.storeLogoUrl !== undefined){
+let data6 = data.storeLogoUrl;
+const _errs20 = errors;
+const _errs21 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate23.errors = [{instancePath:instancePath+"/storeLogoUrl",schemaPath:"#/components/schemas/NullableUrl/type",keyword:"type",params:{type: schema45.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if(func2(data6) > 2048){
+validate23.errors = [{instancePath:instancePath+"/storeLogoUrl",schemaPath:"#/components/schemas/NullableUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customerProfilePic !== undefined){
+let data7 = data.customerProfilePic;
+const _errs23 = errors;
+const _errs24 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate23.errors = [{instancePath:instancePath+"/customerProfilePic",schemaPath:"#/components/schemas/NullableUrl/type",keyword:"type",params:{type: schema45.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs24){
+if(typeof data7 === "string"){
+if(func2(data7) > 2048){
+validate23.errors = [{instancePath:instancePath+"/customerProfilePic",schemaPath:"#/components/schemas/NullableUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.productPrice !== undefined){
+let data8 = data.productPrice;
+const _errs26 = errors;
+const _errs27 = errors;
+if(errors === _errs27){
+if(typeof data8 === "string"){
+if(func2(data8) > 32){
+validate23.errors = [{instancePath:instancePath+"/productPrice",schemaPath:"#/components/schemas/Price/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+else {
+if(!pattern4.test(data8)){
+validate23.errors = [{instancePath:instancePath+"/productPrice",schemaPath:"#/components/schemas/Price/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?)?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/productPrice",schemaPath:"#/components/schemas/Price/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.productName !== undefined){
+let data9 = data.productName;
+const _errs29 = errors;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data9 === "string"){
+if(func2(data9) > 200){
+validate23.errors = [{instancePath:instancePath+"/productName",schemaPath:"#/components/schemas/Name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/productName",schemaPath:"#/components/schemas/Name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.productImageUrl !== undefined){
+let data10 = data.productImageUrl;
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data10 === "string"){
+if(func2(data10) > 2048){
+validate23.errors = [{instancePath:instancePath+"/productImageUrl",schemaPath:"#/components/schemas/Url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/productImageUrl",schemaPath:"#/components/schemas/Url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messageMedias !== undefined){
+let data11 = data.messageMedias;
+const _errs35 = errors;
+if(errors === _errs35){
+if(Array.isArray(data11)){
+if(data11.length > 10){
+validate23.errors = [{instancePath:instancePath+"/messageMedias",schemaPath:"#/properties/messageMedias/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"}];
+return false;
+}
+else {
+var valid12 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+const _errs37 = errors;
+if(!(validate24(data11[i0], {instancePath:instancePath+"/messageMedias/" + i0,parentData:data11,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid12 = _errs37 === errors;
+if(!valid12){
+break;
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/messageMedias",schemaPath:"#/properties/messageMedias/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate23(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_client_3 = validate27;
+const schema52 = {"$ref":"spec#/components/schemas/ChatRequest"};
+const schema53 = {"type":"object","description":"Names a chat by its product and the counterpart (`markAsRead`, `typing`, `stoppedTyping`).","required":["productId","recipientId"],"properties":{"productId":{"$ref":"#/components/schemas/ProductId"},"recipientId":{"$ref":"#/components/schemas/UserId","description":"The counterpart."}},"additionalProperties":false};
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.productId === undefined) && (missing0 = "productId")) || ((data.recipientId === undefined) && (missing0 = "recipientId"))){
+validate28.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "productId") || (key0 === "recipientId"))){
+validate28.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.productId !== undefined){
+let data0 = data.productId;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+validate28.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate28.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recipientId !== undefined){
+let data1 = data.recipientId;
+const _errs5 = errors;
+const _errs6 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate28.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+validate28.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data1 < 1 || isNaN(data1)){
+validate28.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_client_4 = validate30;
+const schema56 = {"$ref":"spec#/components/schemas/DeleteMessageRequest"};
+const schema57 = {"type":"object","required":["productId","recipientId","messageId"],"properties":{"productId":{"$ref":"#/components/schemas/ProductId"},"recipientId":{"$ref":"#/components/schemas/UserId","description":"The counterpart."},"messageId":{"$ref":"#/components/schemas/StoredId","description":"The message's `id`."}},"additionalProperties":false};
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.productId === undefined) && (missing0 = "productId")) || ((data.recipientId === undefined) && (missing0 = "recipientId"))) || ((data.messageId === undefined) && (missing0 = "messageId"))){
+validate31.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "productId") || (key0 === "recipientId")) || (key0 === "messageId"))){
+validate31.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.productId !== undefined){
+let data0 = data.productId;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+validate31.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate31.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recipientId !== undefined){
+let data1 = data.recipientId;
+const _errs5 = errors;
+const _errs6 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate31.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+validate31.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data1 < 1 || isNaN(data1)){
+validate31.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messageId !== undefined){
+let data2 = data.messageId;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 64){
+validate31.errors = [{instancePath:instancePath+"/messageId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 1){
+validate31.errors = [{instancePath:instancePath+"/messageId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data2)){
+validate31.errors = [{instancePath:instancePath+"/messageId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/messageId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_client_5 = validate33;
+const schema61 = {"$ref":"spec#/components/schemas/ChatRequest"};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.productId === undefined) && (missing0 = "productId")) || ((data.recipientId === undefined) && (missing0 = "recipientId"))){
+validate34.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "productId") || (key0 === "recipientId"))){
+validate34.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.productId !== undefined){
+let data0 = data.productId;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+validate34.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate34.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recipientId !== undefined){
+let data1 = data.recipientId;
+const _errs5 = errors;
+const _errs6 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate34.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+validate34.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data1 < 1 || isNaN(data1)){
+validate34.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate34.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_client_6 = validate36;
+const schema65 = {"$ref":"spec#/components/schemas/ChatRequest"};
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.productId === undefined) && (missing0 = "productId")) || ((data.recipientId === undefined) && (missing0 = "recipientId"))){
+validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "productId") || (key0 === "recipientId"))){
+validate37.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.productId !== undefined){
+let data0 = data.productId;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+validate37.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate37.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recipientId !== undefined){
+let data1 = data.recipientId;
+const _errs5 = errors;
+const _errs6 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate37.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+validate37.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data1 < 1 || isNaN(data1)){
+validate37.errors = [{instancePath:instancePath+"/recipientId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_client_7 = validate39;
+const schema69 = {"$ref":"spec#/components/schemas/EmptyRequest"};
+
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate39.errors = [{instancePath,schemaPath:"spec#/components/schemas/EmptyRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+else {
+validate39.errors = [{instancePath,schemaPath:"spec#/components/schemas/EmptyRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate39.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_server_8 = validate40;
+const schema71 = {"$ref":"spec#/components/schemas/UserChatsResponse"};
+const schema72 = {"type":"object","description":"Decision: at most 500 chats, newest first.","required":["statusCode","error","message","data"],"properties":{"statusCode":{"$ref":"#/components/schemas/StatusOk"},"error":{"$ref":"#/components/schemas/ErrorFalse"},"message":{"$ref":"#/components/schemas/ResponseText"},"data":{"type":"array","maxItems":500,"items":{"$ref":"#/components/schemas/Chat"}}},"additionalProperties":false};
+const schema76 = {"type":"object","x-parley-entity":{"kind":"conversation","id":"id"},"description":"A chat between a customer and a vendor about a product, the same for both of them.\nDecision: `messages` is the latest page, at most 50, newest first; never the whole history.\n","required":["id","productId","vendorId","customerId","productImageUrl","productPrice","productName","storeLogoUrl","customerProfilePic","customerName","storeName","createdAt","updatedAt","messages"],"properties":{"id":{"$ref":"#/components/schemas/StoredId"},"productId":{"$ref":"#/components/schemas/ProductId"},"vendorId":{"$ref":"#/components/schemas/UserId"},"customerId":{"$ref":"#/components/schemas/UserId"},"productImageUrl":{"$ref":"#/components/schemas/Url"},"productPrice":{"$ref":"#/components/schemas/Price"},"productName":{"$ref":"#/components/schemas/Name"},"storeLogoUrl":{"$ref":"#/components/schemas/NullableUrl"},"customerProfilePic":{"$ref":"#/components/schemas/NullableUrl"},"customerName":{"$ref":"#/components/schemas/Name"},"storeName":{"$ref":"#/components/schemas/Name"},"lastMessageAt":{"$ref":"#/components/schemas/Timestamp","description":"When the last message was sent; absent in the document's first example, so optional."},"createdAt":{"$ref":"#/components/schemas/Timestamp"},"updatedAt":{"$ref":"#/components/schemas/Timestamp"},"messages":{"type":"array","maxItems":50,"items":{"$ref":"#/components/schemas/Message"}}},"additionalProperties":false};
+const schema88 = {"type":"string","format":"date-time","maxLength":64};
+const formats4 = formats["date-time"];
+const schema91 = {"type":"object","x-parley-entity":{"kind":"message","id":"id","conversation":"chatId"},"description":"A stored message. Decision: its media are always in `messageMedias`; the document's\nvariants `messageMedia` and `messageImages` are not emitted.\n","required":["id","senderId","text","timestamp","read","recipientOnline","chatId","senderType","messageMedias"],"properties":{"id":{"$ref":"#/components/schemas/StoredId","description":"Addition: the stored message id (what `deleteMessage` names)."},"senderId":{"$ref":"#/components/schemas/UserId","description":"The sender, of role `senderType`."},"text":{"type":["string","null"],"maxLength":5000,"description":"The text; null for a media message without text."},"timestamp":{"$ref":"#/components/schemas/Timestamp"},"read":{"type":"boolean","description":"Whether the recipient has read it."},"recipientOnline":{"type":"boolean","description":"Whether the recipient was online when it was stored."},"chatId":{"$ref":"#/components/schemas/StoredId"},"senderType":{"$ref":"#/components/schemas/SenderType"},"messageMedias":{"type":"array","maxItems":10,"items":{"$ref":"#/components/schemas/Media"}}},"additionalProperties":false};
+const schema96 = {"type":"string","description":"The sender's role, upper case as in the document. The server sets it from the sender's token.","enum":["CUSTOMER","VENDOR"]};
+const schema97 = {"type":"object","description":"A file attached to a message, stored in the CDN.","required":["id","imageUrl","size","mimeType"],"properties":{"id":{"$ref":"#/components/schemas/StoredId"},"imageUrl":{"type":"string","format":"uri","maxLength":2048,"description":"Where the file is served (for every type of file, not only images)."},"url":{"type":"string","format":"uri","maxLength":2048,"description":"Decision: the original sometimes named the link `url`. Servers always send `imageUrl`;\n`url`, when present, is the same link.\n"},"size":{"type":"string","maxLength":20,"pattern":"^[0-9]+$","description":"The size in bytes, as a string of digits (as in the document)."},"mimeType":{"type":"string","maxLength":100,"pattern":"^[a-z]+/[A-Za-z0-9.+-]+$"}},"additionalProperties":false};
+const pattern14 = new RegExp("^[a-z]+/[A-Za-z0-9.+-]+$", "u");
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.id === undefined) && (missing0 = "id")) || ((data.imageUrl === undefined) && (missing0 = "imageUrl"))) || ((data.size === undefined) && (missing0 = "size"))) || ((data.mimeType === undefined) && (missing0 = "mimeType"))){
+validate44.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "id") || (key0 === "imageUrl")) || (key0 === "url")) || (key0 === "size")) || (key0 === "mimeType"))){
+validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+validate44.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate44.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data0)){
+validate44.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.imageUrl !== undefined){
+let data1 = data.imageUrl;
+const _errs5 = errors;
+if(errors === _errs5){
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 2048){
+validate44.errors = [{instancePath:instancePath+"/imageUrl",schemaPath:"#/properties/imageUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data1))){
+validate44.errors = [{instancePath:instancePath+"/imageUrl",schemaPath:"#/properties/imageUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/imageUrl",schemaPath:"#/properties/imageUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+let data2 = data.url;
+const _errs7 = errors;
+if(errors === _errs7){
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(func2(data2) > 2048){
+validate44.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats0(data2))){
+validate44.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.size !== undefined){
+let data3 = data.size;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func2(data3) > 20){
+validate44.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"}];
+return false;
+}
+else {
+if(!pattern6.test(data3)){
+validate44.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mimeType !== undefined){
+let data4 = data.mimeType;
+const _errs11 = errors;
+if(errors === _errs11){
+if(typeof data4 === "string"){
+if(func2(data4) > 100){
+validate44.errors = [{instancePath:instancePath+"/mimeType",schemaPath:"#/properties/mimeType/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
+return false;
+}
+else {
+if(!pattern14.test(data4)){
+validate44.errors = [{instancePath:instancePath+"/mimeType",schemaPath:"#/properties/mimeType/pattern",keyword:"pattern",params:{pattern: "^[a-z]+/[A-Za-z0-9.+-]+$"},message:"must match pattern \""+"^[a-z]+/[A-Za-z0-9.+-]+$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/mimeType",schemaPath:"#/properties/mimeType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate44.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.id === undefined) && (missing0 = "id")) || ((data.senderId === undefined) && (missing0 = "senderId"))) || ((data.text === undefined) && (missing0 = "text"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.read === undefined) && (missing0 = "read"))) || ((data.recipientOnline === undefined) && (missing0 = "recipientOnline"))) || ((data.chatId === undefined) && (missing0 = "chatId"))) || ((data.senderType === undefined) && (missing0 = "senderType"))) || ((data.messageMedias === undefined) && (missing0 = "messageMedias"))){
+validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func15.call(schema91.properties, key0))){
+validate43.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+validate43.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate43.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data0)){
+validate43.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.senderId !== undefined){
+let data1 = data.senderId;
+const _errs5 = errors;
+const _errs6 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate43.errors = [{instancePath:instancePath+"/senderId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+validate43.errors = [{instancePath:instancePath+"/senderId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data1 < 1 || isNaN(data1)){
+validate43.errors = [{instancePath:instancePath+"/senderId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.text !== undefined){
+let data2 = data.text;
+const _errs8 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate43.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: schema91.properties.text.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func2(data2) > 5000){
+validate43.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data3 = data.timestamp;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(func2(data3) > 64){
+validate43.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/components/schemas/Timestamp/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats4.validate(data3))){
+validate43.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/components/schemas/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/components/schemas/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.read !== undefined){
+const _errs13 = errors;
+if(typeof data.read !== "boolean"){
+validate43.errors = [{instancePath:instancePath+"/read",schemaPath:"#/properties/read/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recipientOnline !== undefined){
+const _errs15 = errors;
+if(typeof data.recipientOnline !== "boolean"){
+validate43.errors = [{instancePath:instancePath+"/recipientOnline",schemaPath:"#/properties/recipientOnline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chatId !== undefined){
+let data6 = data.chatId;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data6 === "string"){
+if(func2(data6) > 64){
+validate43.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data6) < 1){
+validate43.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data6)){
+validate43.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/chatId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.senderType !== undefined){
+let data7 = data.senderType;
+const _errs20 = errors;
+if(typeof data7 !== "string"){
+validate43.errors = [{instancePath:instancePath+"/senderType",schemaPath:"#/components/schemas/SenderType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data7 === "CUSTOMER") || (data7 === "VENDOR"))){
+validate43.errors = [{instancePath:instancePath+"/senderType",schemaPath:"#/components/schemas/SenderType/enum",keyword:"enum",params:{allowedValues: schema96.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messageMedias !== undefined){
+let data8 = data.messageMedias;
+const _errs23 = errors;
+if(errors === _errs23){
+if(Array.isArray(data8)){
+if(data8.length > 10){
+validate43.errors = [{instancePath:instancePath+"/messageMedias",schemaPath:"#/properties/messageMedias/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"}];
+return false;
+}
+else {
+var valid6 = true;
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+const _errs25 = errors;
+if(!(validate44(data8[i0], {instancePath:instancePath+"/messageMedias/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+var valid6 = _errs25 === errors;
+if(!valid6){
+break;
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/messageMedias",schemaPath:"#/properties/messageMedias/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate43.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((((((((data.id === undefined) && (missing0 = "id")) || ((data.productId === undefined) && (missing0 = "productId"))) || ((data.vendorId === undefined) && (missing0 = "vendorId"))) || ((data.customerId === undefined) && (missing0 = "customerId"))) || ((data.productImageUrl === undefined) && (missing0 = "productImageUrl"))) || ((data.productPrice === undefined) && (missing0 = "productPrice"))) || ((data.productName === undefined) && (missing0 = "productName"))) || ((data.storeLogoUrl === undefined) && (missing0 = "storeLogoUrl"))) || ((data.customerProfilePic === undefined) && (missing0 = "customerProfilePic"))) || ((data.customerName === undefined) && (missing0 = "customerName"))) || ((data.storeName === undefined) && (missing0 = "storeName"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.updatedAt === undefined) && (missing0 = "updatedAt"))) || ((data.messages === undefined) && (missing0 = "messages"))){
+validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func15.call(schema76.properties, key0))){
+validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+validate42.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate42.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data0)){
+validate42.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/id",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.productId !== undefined){
+let data1 = data.productId;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 64){
+validate42.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate42.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/productId",schemaPath:"#/components/schemas/ProductId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vendorId !== undefined){
+let data2 = data.vendorId;
+const _errs8 = errors;
+const _errs9 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate42.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs9){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 9007199254740991 || isNaN(data2)){
+validate42.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data2 < 1 || isNaN(data2)){
+validate42.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customerId !== undefined){
+let data3 = data.customerId;
+const _errs11 = errors;
+const _errs12 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate42.errors = [{instancePath:instancePath+"/customerId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+validate42.errors = [{instancePath:instancePath+"/customerId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data3 < 1 || isNaN(data3)){
+validate42.errors = [{instancePath:instancePath+"/customerId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.productImageUrl !== undefined){
+let data4 = data.productImageUrl;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data4 === "string"){
+if(func2(data4) > 2048){
+validate42.errors = [{instancePath:instancePath+"/productImageUrl",schemaPath:"#/components/schemas/Url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/productImageUrl",schemaPath:"#/components/schemas/Url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.productPrice !== undefined){
+let data5 = data.productPrice;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data5 === "string"){
+if(func2(data5) > 32){
+validate42.errors = [{instancePath:instancePath+"/productPrice",schemaPath:"#/components/schemas/Price/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+else {
+if(!pattern4.test(data5)){
+validate42.errors = [{instancePath:instancePath+"/productPrice",schemaPath:"#/components/schemas/Price/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?)?$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?)?$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/productPrice",schemaPath:"#/components/schemas/Price/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.productName !== undefined){
+let data6 = data.productName;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if(func2(data6) > 200){
+validate42.errors = [{instancePath:instancePath+"/productName",schemaPath:"#/components/schemas/Name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/productName",schemaPath:"#/components/schemas/Name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.storeLogoUrl !== undefined){
+let data7 = data.storeLogoUrl;
+const _errs23 = errors;
+const _errs24 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate42.errors = [{instancePath:instancePath+"/storeLogoUrl",schemaPath:"#/components/schemas/NullableUrl/type",keyword:"type",params:{type: schema45.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs24){
+if(typeof data7 === "string"){
+if(func2(data7) > 2048){
+validate42.errors = [{instancePath:instancePath+"/storeLogoUrl",schemaPath:"#/components/schemas/NullableUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customerProfilePic !== undefined){
+let data8 = data.customerProfilePic;
+const _errs26 = errors;
+const _errs27 = errors;
+if((typeof data8 !== "string") && (data8 !== null)){
+validate42.errors = [{instancePath:instancePath+"/customerProfilePic",schemaPath:"#/components/schemas/NullableUrl/type",keyword:"type",params:{type: schema45.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs27){
+if(typeof data8 === "string"){
+if(func2(data8) > 2048){
+validate42.errors = [{instancePath:instancePath+"/customerProfilePic",schemaPath:"#/components/schemas/NullableUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customerName !== undefined){
+let data9 = data.customerName;
+const _errs29 = errors;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data9 === "string"){
+if(func2(data9) > 200){
+validate42.errors = [{instancePath:instancePath+"/customerName",schemaPath:"#/components/schemas/Name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/customerName",schemaPath:"#/components/schemas/Name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.storeName !== undefined){
+let data10 = data.storeName;
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data10 === "string"){
+if(func2(data10) > 200){
+validate42.errors = [{instancePath:instancePath+"/storeName",schemaPath:"#/components/schemas/Name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/storeName",schemaPath:"#/components/schemas/Name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.lastMessageAt !== undefined){
+let data11 = data.lastMessageAt;
+const _errs35 = errors;
+const _errs36 = errors;
+if(errors === _errs36){
+if(errors === _errs36){
+if(typeof data11 === "string"){
+if(func2(data11) > 64){
+validate42.errors = [{instancePath:instancePath+"/lastMessageAt",schemaPath:"#/components/schemas/Timestamp/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats4.validate(data11))){
+validate42.errors = [{instancePath:instancePath+"/lastMessageAt",schemaPath:"#/components/schemas/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/lastMessageAt",schemaPath:"#/components/schemas/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.createdAt !== undefined){
+let data12 = data.createdAt;
+const _errs38 = errors;
+const _errs39 = errors;
+if(errors === _errs39){
+if(errors === _errs39){
+if(typeof data12 === "string"){
+if(func2(data12) > 64){
+validate42.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/components/schemas/Timestamp/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats4.validate(data12))){
+validate42.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/components/schemas/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/components/schemas/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updatedAt !== undefined){
+let data13 = data.updatedAt;
+const _errs41 = errors;
+const _errs42 = errors;
+if(errors === _errs42){
+if(errors === _errs42){
+if(typeof data13 === "string"){
+if(func2(data13) > 64){
+validate42.errors = [{instancePath:instancePath+"/updatedAt",schemaPath:"#/components/schemas/Timestamp/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(formats4.validate(data13))){
+validate42.errors = [{instancePath:instancePath+"/updatedAt",schemaPath:"#/components/schemas/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/updatedAt",schemaPath:"#/components/schemas/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messages !== undefined){
+let data14 = data.messages;
+const _errs44 = errors;
+if(errors === _errs44){
+if(Array.isArray(data14)){
+if(data14.length > 50){
+validate42.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"}];
+return false;
+}
+else {
+var valid15 = true;
+const len0 = data14.length;
+for(let i0=0; i0<len0; i0++){
+const _errs46 = errors;
+if(!(validate43(data14[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data14,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+var valid15 = _errs46 === errors;
+if(!valid15){
+break;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate41.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(200 !== data0){
+validate41.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate41.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(false !== data1){
+validate41.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+let data2 = data.message;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 500){
+validate41.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs11 = errors;
+if(errors === _errs11){
+if(Array.isArray(data3)){
+if(data3.length > 500){
+validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items"}];
+return false;
+}
+else {
+var valid4 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+const _errs13 = errors;
+if(!(validate42(data3[i0], {instancePath:instancePath+"/data/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs13 === errors;
+if(!valid4){
+break;
+}
+}
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+validate40.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_server_9 = validate49;
+const schema99 = {"$ref":"spec#/components/schemas/OfflineMessagesResponse"};
+const schema100 = {"type":"object","description":"Decision: at most 200 messages, newest first.","required":["statusCode","error","message","data"],"properties":{"statusCode":{"$ref":"#/components/schemas/StatusOk"},"error":{"$ref":"#/components/schemas/ErrorFalse"},"message":{"$ref":"#/components/schemas/ResponseText"},"data":{"type":"array","maxItems":200,"items":{"$ref":"#/components/schemas/Message"}}},"additionalProperties":false};
+
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate50.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate50.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate50.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(200 !== data0){
+validate50.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate50.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(false !== data1){
+validate50.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+let data2 = data.message;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 500){
+validate50.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate50.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs11 = errors;
+if(errors === _errs11){
+if(Array.isArray(data3)){
+if(data3.length > 200){
+validate50.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"}];
+return false;
+}
+else {
+var valid4 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+const _errs13 = errors;
+if(!(validate43(data3[i0], {instancePath:instancePath+"/data/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs13 === errors;
+if(!valid4){
+break;
+}
+}
+}
+}
+else {
+validate50.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate50.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+validate49.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_server_10 = validate53;
+const schema104 = {"$ref":"spec#/components/schemas/LoadMessagesResponse"};
+const schema105 = {"type":"object","required":["statusCode","error","message","data"],"properties":{"statusCode":{"$ref":"#/components/schemas/StatusOk"},"error":{"$ref":"#/components/schemas/ErrorFalse"},"message":{"$ref":"#/components/schemas/ResponseText"},"data":{"$ref":"#/components/schemas/Chat"}},"additionalProperties":false};
+
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate54.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(200 !== data0){
+validate54.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate54.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(false !== data1){
+validate54.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+let data2 = data.message;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 500){
+validate54.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs11 = errors;
+if(!(validate42(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate54.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate54(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_server_11 = validate57;
+const schema109 = {"$ref":"spec#/components/schemas/NewChatResponse"};
+const schema110 = {"type":"object","description":"The chat is in `message`, and `data` is empty, as in the document.","required":["statusCode","error","message","data"],"properties":{"statusCode":{"$ref":"#/components/schemas/StatusOk"},"error":{"$ref":"#/components/schemas/ErrorFalse"},"message":{"$ref":"#/components/schemas/Chat"},"data":{"$ref":"#/components/schemas/EmptyObject"}},"additionalProperties":false};
+const schema113 = {"type":"object","description":"An empty object, as the document's `data: {}`.","properties":{},"additionalProperties":false};
+
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate58.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(200 !== data0){
+validate58.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate58.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(false !== data1){
+validate58.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs8 = errors;
+if(!(validate42(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs9 = errors;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key1 in data3){
+validate58.errors = [{instancePath:instancePath+"/data",schemaPath:"#/components/schemas/EmptyObject/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+else {
+validate58.errors = [{instancePath:instancePath+"/data",schemaPath:"#/components/schemas/EmptyObject/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_server_12 = validate61;
+const schema114 = {"$ref":"spec#/components/schemas/ReceiveMessageResponse"};
+const schema115 = {"type":"object","required":["statusCode","error","message","data"],"properties":{"statusCode":{"$ref":"#/components/schemas/StatusOk"},"error":{"$ref":"#/components/schemas/ErrorFalse"},"message":{"type":"null","description":"Always null, as in the document."},"data":{"type":"array","description":"The stored message, alone.","minItems":1,"maxItems":1,"items":{"$ref":"#/components/schemas/Message"}}},"additionalProperties":false};
+
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate62.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate62.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(200 !== data0){
+validate62.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate62.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(false !== data1){
+validate62.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs8 = errors;
+if(data.message !== null){
+validate62.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs10 = errors;
+if(errors === _errs10){
+if(Array.isArray(data3)){
+if(data3.length > 1){
+validate62.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"}];
+return false;
+}
+else {
+if(data3.length < 1){
+validate62.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+const _errs12 = errors;
+if(!(validate43(data3[i0], {instancePath:instancePath+"/data/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs12 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate62.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+validate61.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_server_13 = validate65;
+const schema118 = {"$ref":"spec#/components/schemas/ReadReceiptsResponse"};
+const schema119 = {"type":"object","required":["statusCode","error","message","data"],"properties":{"statusCode":{"$ref":"#/components/schemas/StatusOk"},"error":{"$ref":"#/components/schemas/ErrorFalse"},"message":{"$ref":"#/components/schemas/ResponseText"},"data":{"type":"object","description":"Addition: which chat was read, and by whom (optional: the document shows `{}`).","properties":{"chatId":{"$ref":"#/components/schemas/StoredId"},"readerId":{"$ref":"#/components/schemas/UserId","description":"The user who read (the counterpart of the receiver)."}},"additionalProperties":false}},"additionalProperties":false};
+
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate66.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate66.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate66.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(200 !== data0){
+validate66.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate66.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(false !== data1){
+validate66.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+let data2 = data.message;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 500){
+validate66.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate66.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+const _errs13 = errors;
+for(const key1 in data3){
+if(!((key1 === "chatId") || (key1 === "readerId"))){
+validate66.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs13 === errors){
+if(data3.chatId !== undefined){
+let data4 = data3.chatId;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data4 === "string"){
+if(func2(data4) > 64){
+validate66.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data4) < 1){
+validate66.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data4)){
+validate66.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate66.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.readerId !== undefined){
+let data5 = data3.readerId;
+const _errs17 = errors;
+const _errs18 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate66.errors = [{instancePath:instancePath+"/data/readerId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 9007199254740991 || isNaN(data5)){
+validate66.errors = [{instancePath:instancePath+"/data/readerId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data5 < 1 || isNaN(data5)){
+validate66.errors = [{instancePath:instancePath+"/data/readerId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate66.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate66.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate66.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate66(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+validate65.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_server_14 = validate68;
+const schema125 = {"$ref":"spec#/components/schemas/MessageDeletedResponse"};
+const schema126 = {"type":"object","required":["statusCode","error","message","data"],"properties":{"statusCode":{"$ref":"#/components/schemas/StatusOk"},"error":{"$ref":"#/components/schemas/ErrorFalse"},"message":{"$ref":"#/components/schemas/ResponseText"},"data":{"type":"object","description":"Addition: which message of which chat was deleted (optional: the document shows `{}`).","properties":{"chatId":{"$ref":"#/components/schemas/StoredId"},"messageId":{"$ref":"#/components/schemas/StoredId"}},"additionalProperties":false}},"additionalProperties":false};
+
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate69.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate69.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate69.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(200 !== data0){
+validate69.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate69.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(false !== data1){
+validate69.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+let data2 = data.message;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 500){
+validate69.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate69.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+const _errs13 = errors;
+for(const key1 in data3){
+if(!((key1 === "chatId") || (key1 === "messageId"))){
+validate69.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs13 === errors){
+if(data3.chatId !== undefined){
+let data4 = data3.chatId;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data4 === "string"){
+if(func2(data4) > 64){
+validate69.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data4) < 1){
+validate69.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data4)){
+validate69.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate69.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.messageId !== undefined){
+let data5 = data3.messageId;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data5 === "string"){
+if(func2(data5) > 64){
+validate69.errors = [{instancePath:instancePath+"/data/messageId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data5) < 1){
+validate69.errors = [{instancePath:instancePath+"/data/messageId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data5)){
+validate69.errors = [{instancePath:instancePath+"/data/messageId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate69.errors = [{instancePath:instancePath+"/data/messageId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate69.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate69.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate69(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
+}
+validate68.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_server_15 = validate71;
+const schema132 = {"$ref":"spec#/components/schemas/TypingResponse"};
+const schema133 = {"type":"object","description":"The payload of `userTyping` and of the server's `stoppedTyping`.","required":["statusCode","error","message","data"],"properties":{"statusCode":{"$ref":"#/components/schemas/StatusOk"},"error":{"$ref":"#/components/schemas/ErrorFalse"},"message":{"$ref":"#/components/schemas/ResponseText"},"data":{"type":"object","description":"Addition: the chat, the user typing and the product (optional: the document shows `{}`).","properties":{"chatId":{"$ref":"#/components/schemas/StoredId"},"userId":{"$ref":"#/components/schemas/UserId","description":"The user typing (the counterpart of the receiver)."},"productId":{"$ref":"#/components/schemas/ProductId"}},"additionalProperties":false}},"additionalProperties":false};
+
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate72.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate72.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate72.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(200 !== data0){
+validate72.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate72.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(false !== data1){
+validate72.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+let data2 = data.message;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 500){
+validate72.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+const _errs13 = errors;
+for(const key1 in data3){
+if(!(((key1 === "chatId") || (key1 === "userId")) || (key1 === "productId"))){
+validate72.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs13 === errors){
+if(data3.chatId !== undefined){
+let data4 = data3.chatId;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data4 === "string"){
+if(func2(data4) > 64){
+validate72.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data4) < 1){
+validate72.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data4)){
+validate72.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.userId !== undefined){
+let data5 = data3.userId;
+const _errs17 = errors;
+const _errs18 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate72.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 9007199254740991 || isNaN(data5)){
+validate72.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data5 < 1 || isNaN(data5)){
+validate72.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.productId !== undefined){
+let data6 = data3.productId;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if(func2(data6) > 64){
+validate72.errors = [{instancePath:instancePath+"/data/productId",schemaPath:"#/components/schemas/ProductId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data6) < 1){
+validate72.errors = [{instancePath:instancePath+"/data/productId",schemaPath:"#/components/schemas/ProductId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/data/productId",schemaPath:"#/components/schemas/ProductId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate72.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+errors = vErrors.length;
+}
+validate71.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_server_16 = validate74;
+const schema140 = {"$ref":"spec#/components/schemas/TypingResponse"};
+
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.error === undefined) && (missing0 = "error"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate75.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "statusCode") || (key0 === "error")) || (key0 === "message")) || (key0 === "data"))){
+validate75.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.statusCode !== undefined){
+let data0 = data.statusCode;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate75.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(200 !== data0){
+validate75.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/components/schemas/StatusOk/const",keyword:"const",params:{allowedValue: 200},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data1 = data.error;
+const _errs5 = errors;
+if(typeof data1 !== "boolean"){
+validate75.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(false !== data1){
+validate75.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorFalse/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+let data2 = data.message;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 500){
+validate75.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/ResponseText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+const _errs13 = errors;
+for(const key1 in data3){
+if(!(((key1 === "chatId") || (key1 === "userId")) || (key1 === "productId"))){
+validate75.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs13 === errors){
+if(data3.chatId !== undefined){
+let data4 = data3.chatId;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data4 === "string"){
+if(func2(data4) > 64){
+validate75.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data4) < 1){
+validate75.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data4)){
+validate75.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/data/chatId",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.userId !== undefined){
+let data5 = data3.userId;
+const _errs17 = errors;
+const _errs18 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate75.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 9007199254740991 || isNaN(data5)){
+validate75.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data5 < 1 || isNaN(data5)){
+validate75.errors = [{instancePath:instancePath+"/data/userId",schemaPath:"#/components/schemas/UserId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.productId !== undefined){
+let data6 = data3.productId;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data6 === "string"){
+if(func2(data6) > 64){
+validate75.errors = [{instancePath:instancePath+"/data/productId",schemaPath:"#/components/schemas/ProductId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data6) < 1){
+validate75.errors = [{instancePath:instancePath+"/data/productId",schemaPath:"#/components/schemas/ProductId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/data/productId",schemaPath:"#/components/schemas/ProductId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate75.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate75(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+validate74.errors = vErrors;
+return errors === 0;
+}
+
+export const v_chat_server_17 = validate77;
+const schema148 = {"$ref":"spec#/components/schemas/AppError"};
+
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.error === undefined) && (missing0 = "error")) || ((data.message === undefined) && (missing0 = "message"))) || ((data.statusCode === undefined) && (missing0 = "statusCode"))){
+validate77.errors = [{instancePath,schemaPath:"spec#/components/schemas/AppError/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!((((key0 === "error") || (key0 === "message")) || (key0 === "statusCode")) || (key0 === "data"))){
+validate77.errors = [{instancePath,schemaPath:"spec#/components/schemas/AppError/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data.error !== undefined){
+let data0 = data.error;
+const _errs3 = errors;
+if(typeof data0 !== "boolean"){
+validate77.errors = [{instancePath:instancePath+"/error",schemaPath:"spec#/components/schemas/AppError/properties/error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+if(true !== data0){
+validate77.errors = [{instancePath:instancePath+"/error",schemaPath:"spec#/components/schemas/AppError/properties/error/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.message !== undefined){
+let data1 = data.message;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 500){
+validate77.errors = [{instancePath:instancePath+"/message",schemaPath:"spec#/components/schemas/AppError/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate77.errors = [{instancePath:instancePath+"/message",schemaPath:"spec#/components/schemas/AppError/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.statusCode !== undefined){
+let data2 = data.statusCode;
+const _errs7 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate77.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"spec#/components/schemas/AppError/properties/statusCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((((((data2 === 400) || (data2 === 401)) || (data2 === 403)) || (data2 === 404)) || (data2 === 413)) || (data2 === 500))){
+validate77.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"spec#/components/schemas/AppError/properties/statusCode/enum",keyword:"enum",params:{allowedValues: schema29.properties.statusCode.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs9 = errors;
+if(errors === _errs9){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+const _errs11 = errors;
+for(const key1 in data3){
+if(!((key1 === "event") || (key1 === "field"))){
+validate77.errors = [{instancePath:instancePath+"/data",schemaPath:"spec#/components/schemas/AppError/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs11 === errors){
+if(data3.event !== undefined){
+let data4 = data3.event;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func2(data4) > 100){
+validate77.errors = [{instancePath:instancePath+"/data/event",schemaPath:"spec#/components/schemas/AppError/properties/data/properties/event/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
+return false;
+}
+}
+else {
+validate77.errors = [{instancePath:instancePath+"/data/event",schemaPath:"spec#/components/schemas/AppError/properties/data/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.field !== undefined){
+let data5 = data3.field;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data5 === "string"){
+if(func2(data5) > 200){
+validate77.errors = [{instancePath:instancePath+"/data/field",schemaPath:"spec#/components/schemas/AppError/properties/data/properties/field/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate77.errors = [{instancePath:instancePath+"/data/field",schemaPath:"spec#/components/schemas/AppError/properties/data/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate77.errors = [{instancePath:instancePath+"/data",schemaPath:"spec#/components/schemas/AppError/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate77.errors = [{instancePath,schemaPath:"spec#/components/schemas/AppError/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate77.errors = vErrors;
+return errors === 0;
+}
+
+
 /** The validator of each event, by namespace, direction and wire name (patterns for dynamic names). */
-const validators = {
-  '/presence': {
-    client: {},
-    server: { userIsOnline: v_presence_server_0, userIsOffline: v_presence_server_1, appError: v_presence_server_2 },
-  },
-  '/chat': {
-    client: {
-      joinChat: v_chat_client_0,
-      joinRooms: v_chat_client_1,
-      sendMessage: v_chat_client_2,
-      markAsRead: v_chat_client_3,
-      deleteMessage: v_chat_client_4,
-      typing: v_chat_client_5,
-      stoppedTyping: v_chat_client_6,
-      getUserChats: v_chat_client_7,
-    },
-    server: {
-      userChats: v_chat_server_8,
-      offlineMessages: v_chat_server_9,
-      loadMessages: v_chat_server_10,
-      newChat: v_chat_server_11,
-      receiveMessage: v_chat_server_12,
-      updateReadReceipts: v_chat_server_13,
-      messageDeleted: v_chat_server_14,
-      userTyping: v_chat_server_15,
-      stoppedTyping: v_chat_server_16,
-      appError: v_chat_server_17,
-    },
-  },
-};
+const validators = {"/presence": {client: {}, server: {"userIsOnline": v_presence_server_0, "userIsOffline": v_presence_server_1, "appError": v_presence_server_2}}, "/chat": {client: {"joinChat": v_chat_client_0, "joinRooms": v_chat_client_1, "sendMessage": v_chat_client_2, "markAsRead": v_chat_client_3, "deleteMessage": v_chat_client_4, "typing": v_chat_client_5, "stoppedTyping": v_chat_client_6, "getUserChats": v_chat_client_7}, server: {"userChats": v_chat_server_8, "offlineMessages": v_chat_server_9, "loadMessages": v_chat_server_10, "newChat": v_chat_server_11, "receiveMessage": v_chat_server_12, "updateReadReceipts": v_chat_server_13, "messageDeleted": v_chat_server_14, "userTyping": v_chat_server_15, "stoppedTyping": v_chat_server_16, "appError": v_chat_server_17}}};
 
 /** Dynamic event names: a matcher and the pattern that names their validator. */
 const dynamicNames = {};
@@ -7711,30 +4468,4 @@ export function validate(namespace, direction, event, payload) {
 }
 
 /** The events of each namespace, by direction, as the spec names them. */
-export const events = {
-  '/presence': { client: [], server: ['userIsOnline', 'userIsOffline', 'appError'] },
-  '/chat': {
-    client: [
-      'joinChat',
-      'joinRooms',
-      'sendMessage',
-      'markAsRead',
-      'deleteMessage',
-      'typing',
-      'stoppedTyping',
-      'getUserChats',
-    ],
-    server: [
-      'userChats',
-      'offlineMessages',
-      'loadMessages',
-      'newChat',
-      'receiveMessage',
-      'updateReadReceipts',
-      'messageDeleted',
-      'userTyping',
-      'stoppedTyping',
-      'appError',
-    ],
-  },
-};
+export const events = {"/presence":{"client":[],"server":["userIsOnline","userIsOffline","appError"]},"/chat":{"client":["joinChat","joinRooms","sendMessage","markAsRead","deleteMessage","typing","stoppedTyping","getUserChats"],"server":["userChats","offlineMessages","loadMessages","newChat","receiveMessage","updateReadReceipts","messageDeleted","userTyping","stoppedTyping","appError"]}};

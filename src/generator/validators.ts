@@ -45,7 +45,7 @@ const UCS2LENGTH = `function ucs2length(str) {
 
 /** Compiles the validators of a protocol. Throws if ajv's output would need a `require()`. */
 export function compileValidators(model: ProtocolModel): CompiledValidators {
-  const ajv = createAjv({ code: { source: true, esm: true, formats: _`formats`, lines: false } });
+  const ajv = createAjv({ code: { source: true, esm: true, formats: _`formats`, lines: true } });
   ajv.addSchema({ $id: 'spec', components: { schemas: model.schemas } }, 'spec');
   const exports: Record<string, string> = {};
   const table: Record<string, Record<string, [string, string][]>> = {};
@@ -66,6 +66,9 @@ export function compileValidators(model: ProtocolModel): CompiledValidators {
       }
     });
   }
+  // The most specific pattern first: `alert_{userId}` must win over `{userId}` for `alert_bob`.
+  const literalLength = (pattern: string) => pattern.replace(/\{[A-Za-z_][A-Za-z0-9_]*\}/g, '').length;
+  for (const list of Object.values(dynamic)) list.sort((a, b) => literalLength(b[1]) - literalLength(a[1]));
   let compiled = standaloneCode(ajv, exports).replace(/^"use strict";/, '');
   if (compiled.includes('require("ajv/dist/runtime/ucs2length")')) {
     compiled = `${UCS2LENGTH}\n${compiled.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'ucs2length')}`;

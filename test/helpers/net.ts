@@ -25,7 +25,11 @@ export async function startSocketServer(options: Partial<ServerOptions> = {}): P
 }
 
 /** Resolves with the next `event` a socket-like emitter receives, or rejects after `ms`. */
-export function nextEvent<T = unknown>(socket: { once(event: string, fn: (arg: T) => void): unknown; off?(event: string, fn: (arg: T) => void): unknown }, event: string, ms = 3000): Promise<T> {
+// `any` here on purpose: typed sockets narrow `once` to their own event maps.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listenable = { once(event: any, fn: any): unknown };
+
+export function nextEvent<T = unknown>(socket: Listenable, event: string, ms = 3000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
     socket.once(event, (arg: T) => {
@@ -36,9 +40,10 @@ export function nextEvent<T = unknown>(socket: { once(event: string, fn: (arg: T
 }
 
 /** Collects every event a socket receives (via onAny), in order. */
-export function recordEvents(socket: { onAny(fn: (event: string, ...args: unknown[]) => void): unknown }): { event: string; payload: unknown }[] {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function recordEvents(socket: { onAny(fn: any): unknown }): { event: string; payload: unknown }[] {
   const log: { event: string; payload: unknown }[] = [];
-  socket.onAny((event, payload) => log.push({ event, payload }));
+  socket.onAny((event: string, payload: unknown) => log.push({ event, payload }));
   return log;
 }
 

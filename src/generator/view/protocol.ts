@@ -83,7 +83,7 @@ export function typeDeclarations(model: ProtocolModel): TypeDeclaration[] {
     if (seen.has(event.key)) continue;
     seen.add(event.key);
     const doc = [event.summary, event.description].filter(Boolean).join('\n\n');
-    out.push({ name: payloadTypeName(event.key), doc: jsdoc({ description: `\`${event.name}\`${event.direction === 'client' ? ' (client → server)' : ' (server → client)'}: ${doc}` }), type: tsType(event.payload), isInterface: false });
+    out.push({ name: payloadTypeName(event.key), doc: jsdoc({ description: `\`${event.name}\` (${event.direction === 'client' ? 'client → server' : 'server → client'})${doc ? `: ${doc}` : '.'}` }), type: tsType(event.payload), isInterface: false });
     if (event.ack) out.push({ name: ackTypeName(event.key), doc: jsdoc({ description: `The acknowledgement of \`${event.name}\`.` }), type: tsType(event.ack), isInterface: false });
   }
   return out;
