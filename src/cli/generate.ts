@@ -3,8 +3,20 @@ import { watch } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { specDir, specFiles } from '../spec/files.js';
 import { compare, generatedDir, GenerationError, renderAll, renderSpec, scopeOf, write } from '../generator/generate.js';
-import { renderRuntime } from '../generator/render.js';
-import { parseOptions, type Command } from './command.js';
+import { renderRuntime, type FileMap } from '../generator/render.js';
+import { renderSpecText } from '../generator/generate.js';
+import { SpecReadError } from '../spec/source.js';
+import { parseOptions, UsageError, type Command } from './command.js';
+
+function printOrWrite(files: FileMap, json: boolean, outDir: string): number {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(Object.fromEntries(files))}\n`);
+    return 0;
+  }
+  const written = write(files, outDir, scopeOf(files));
+  console.log(`wrote ${written.length} file(s) in ${relative(process.cwd(), outDir) || '.'}/`);
+  return 0;
+}
 
 export const generateCommand: Command = {
   name: 'generate',
@@ -19,6 +31,8 @@ Options:
   --check        write nothing; exit 1 and name the stale files if generated/ differs
   --watch        regenerate a spec whenever it (or a template) changes
   --out DIR      output folder (default: generated/)
+  --json         write nothing; print the files as one JSON object { path: content }
+  --stdin-name N with '-' as the spec: read the spec from standard input, calling it N
   -h, --help     show this help
 
 Exit status: 0 on success, 1 when --check finds drift or a spec is refused, 2 on a usage error.`,
@@ -27,10 +41,29 @@ Exit status: 0 on success, 1 when --check finds drift or a spec is refused, 2 on
       check: { type: 'boolean' },
       watch: { type: 'boolean' },
       out: { type: 'string' },
+      json: { type: 'boolean' },
+      'stdin-name': { type: 'string' },
     });
     if (values.help) {
       console.log(this.help);
       return 0;
+    }
+    if (positionals.includes('-')) {
+      if (positionals.length > 1 || values.watch || values.check) throw new UsageError("'-' (standard input) goes alone, without --watch or --check");
+      const text = await new Promise<string>((resolve, reject) => {
+        let data = '';
+        process.stdin.setEncoding('utf8').on('data', (c) => (data += c)).on('end', () => resolve(data)).on('error', reject);
+      });
+      try {
+        const files = new Map([...(await renderRuntime()), ...(await renderSpecText(text, values['stdin-name'] ?? 'stdin.yaml'))]);
+        return printOrWrite(files, values.json === true, values.out ? resolve(values.out) : generatedDir);
+      } catch (error) {
+        if (error instanceof GenerationError || error instanceof SpecReadError) {
+          console.error(error.message);
+          return 1;
+        }
+        throw error;
+      }
     }
     const specs = positionals.length ? positionals : specFiles();
     const outDir = values.out ? resolve(values.out) : generatedDir;
@@ -47,6 +80,7 @@ Exit status: 0 on success, 1 when --check finds drift or a spec is refused, 2 on
         }
         throw error;
       }
+      if (values.json) return printOrWrite(files, true, outDir);
       const scope = scopeOf(files);
       if (values.check) {
         const drift = compare(files, outDir, scope);

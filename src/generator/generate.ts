@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { checkConventions, formatDiagnostic } from '../spec/check.js';
 import { projectRoot } from '../spec/files.js';
 import { buildModel } from '../spec/model.js';
-import { readSpecFile } from '../spec/source.js';
+import { parseSpecText, readSpecFile, type SpecSource } from '../spec/source.js';
 import { renderProtocol, renderRuntime, type FileMap } from './render.js';
 
 /** The default output folder. */
@@ -19,7 +19,16 @@ export class GenerationError extends Error {
 
 /** Renders one spec's files; refuses a spec that breaks the conventions, naming the problems. */
 export async function renderSpec(file: string): Promise<FileMap> {
-  const source = readSpecFile(file);
+  return renderSource(readSpecFile(file));
+}
+
+/** Renders a spec given as text (`name` stands for its file in banners and messages). */
+export async function renderSpecText(text: string, name: string): Promise<FileMap> {
+  return renderSource(parseSpecText(text, name));
+}
+
+async function renderSource(source: SpecSource): Promise<FileMap> {
+  const file = source.file;
   const errors = checkConventions(source).filter((d) => d.severity === 'error');
   if (errors.length) throw new GenerationError(`${file} does not follow the conventions:\n${errors.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
   return renderProtocol(buildModel(source));
