@@ -58,7 +58,12 @@ export async function requireMessageAccess(
   if (conversationId !== undefined) {
     // The conversation is checked first, so a stranger learns nothing about its messages.
     const membership = await requireParticipant(db, conversationId, userId);
-    const message = await db.selectFrom('messages').selectAll().where('id', '=', messageId).where('conversation_id', '=', conversationId).executeTakeFirst();
+    const message = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', messageId)
+      .where('conversation_id', '=', conversationId)
+      .executeTakeFirst();
     if (message === undefined) throw notFound('Message', messageId);
     return { message, membership };
   }

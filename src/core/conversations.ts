@@ -109,7 +109,15 @@ export class Conversations {
       }
       await trx
         .insertInto('participants')
-        .values(ids.map((userId) => ({ conversation_id: inserted.id, user_id: userId, role: 'member' as const, joined_at: at, last_activity_at: at })))
+        .values(
+          ids.map((userId) => ({
+            conversation_id: inserted.id,
+            user_id: userId,
+            role: 'member' as const,
+            joined_at: at,
+            last_activity_at: at,
+          })),
+        )
         .execute();
       return { conversation: toConversation(inserted), created: true };
     });
@@ -125,7 +133,8 @@ export class Conversations {
     const metadata = requireJsonObject('metadata', input.metadata ?? {}, LIMITS.metadata);
     if (input.id !== undefined && !CHOSEN_ID.test(input.id)) throw invalidPayload('id', 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
     const members = [...new Set([input.creatorId, ...input.memberIds])];
-    if (members.length > LIMITS.groupMembers) throw invalidPayload('memberIds', `must have at most ${LIMITS.groupMembers - 1} other members`);
+    if (members.length > LIMITS.groupMembers)
+      throw invalidPayload('memberIds', `must have at most ${LIMITS.groupMembers - 1} other members`);
     const id = input.id ?? newId(now);
     const at = toDbTime(now);
     const taken = () => invalidRequest(`Conversation id ${id} is already in use`, 'id');
@@ -179,7 +188,13 @@ export class Conversations {
   /** The ids of a conversation's participants (no authorization: for fan-out by the server). */
   async participantIds(conversationId: string): Promise<string[]> {
     const rows = await this.database.read((db) =>
-      db.selectFrom('participants').select('user_id').where('conversation_id', '=', conversationId).orderBy('joined_at').orderBy('user_id').execute(),
+      db
+        .selectFrom('participants')
+        .select('user_id')
+        .where('conversation_id', '=', conversationId)
+        .orderBy('joined_at')
+        .orderBy('user_id')
+        .execute(),
     );
     return rows.map((r) => r.user_id);
   }
@@ -243,12 +258,19 @@ export class Conversations {
 
 /** `notFound` for a keyed conversation that does not exist and may not be created. */
 function keyedNotFound(kind: 'direct' | 'product') {
-  return new ChatError('notFound', kind === 'direct' ? 'No direct conversation between these users' : 'No product conversation between these users');
+  return new ChatError(
+    'notFound',
+    kind === 'direct' ? 'No direct conversation between these users' : 'No product conversation between these users',
+  );
 }
 
 /** `notFound` naming the first of `userIds` that is not a user. */
 async function requireUsers(db: Kysely<Schema>, userIds: readonly string[]): Promise<void> {
-  const found = await db.selectFrom('users').select('id').where('id', 'in', [...userIds]).execute();
+  const found = await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', [...userIds])
+    .execute();
   const known = new Set(found.map((r) => r.id));
   const missing = userIds.find((id) => !known.has(id));
   if (missing !== undefined) throw notFound('User', missing);

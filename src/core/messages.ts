@@ -196,7 +196,10 @@ export class Messages {
       let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
       if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
       if (options.includeDeleted !== true) query = query.where('deleted_at', 'is', null);
-      return query.orderBy('seq', 'desc').limit(limit + 1).execute();
+      return query
+        .orderBy('seq', 'desc')
+        .limit(limit + 1)
+        .execute();
     });
     const items = rows.slice(0, limit).map(toMessage);
     const last = items.at(-1);
@@ -204,7 +207,10 @@ export class Messages {
   }
 
   /** Replaces a message's text and keeps the edit time. Only its sender may; not once deleted. */
-  async edit(input: { userId: string; messageId: string; text: string; conversationId?: string }, now: Date = new Date()): Promise<Message> {
+  async edit(
+    input: { userId: string; messageId: string; text: string; conversationId?: string },
+    now: Date = new Date(),
+  ): Promise<Message> {
     const text = requireText('text', input.text, LIMITS.text);
     return this.database.transact(async (trx) => {
       const { message } = await requireMessageAccess(trx, input.messageId, input.userId, input.conversationId);
@@ -244,7 +250,10 @@ export class Messages {
    * Pins or unpins a message. Any participant may (teamchat's decision). Pinning a pinned
    * message keeps its first pin time, so the pinned list's order is stable.
    */
-  async pin(input: { userId: string; messageId: string; pinned: boolean; conversationId?: string }, now: Date = new Date()): Promise<MessageChange> {
+  async pin(
+    input: { userId: string; messageId: string; pinned: boolean; conversationId?: string },
+    now: Date = new Date(),
+  ): Promise<MessageChange> {
     return this.database.transact(async (trx) => {
       const { message } = await requireMessageAccess(trx, input.messageId, input.userId, input.conversationId);
       const isPinned = message.pinned_at !== null;
@@ -303,19 +312,34 @@ function duplicateResult(row: MessageRow, recipients: ReadonlyArray<{ user_id: s
  * conversation, records the conversation on them (which is what lets its participants fetch
  * them), and returns their media-list entries, in the order given.
  */
-async function attachMedia(db: Kysely<Schema>, mediaIds: readonly string[], senderId: string, conversationId: string): Promise<MediaItem[]> {
+async function attachMedia(
+  db: Kysely<Schema>,
+  mediaIds: readonly string[],
+  senderId: string,
+  conversationId: string,
+): Promise<MediaItem[]> {
   if (mediaIds.length === 0) return [];
-  const rows = await db.selectFrom('media').selectAll().where('id', 'in', [...mediaIds]).execute();
+  const rows = await db
+    .selectFrom('media')
+    .selectAll()
+    .where('id', 'in', [...mediaIds])
+    .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   const items: MediaItem[] = [];
   for (const id of mediaIds) {
     const row = byId.get(id);
     if (row === undefined) throw notFound('Media', id);
     if (row.owner_id !== senderId) throw forbidden(`Media ${id} belongs to another user`);
-    if (row.conversation_id !== null && row.conversation_id !== conversationId) throw invalidRequest(`Media ${id} was sent in another conversation`, 'mediaIds');
+    if (row.conversation_id !== null && row.conversation_id !== conversationId)
+      throw invalidRequest(`Media ${id} was sent in another conversation`, 'mediaIds');
     items.push({ id: row.id, mimeType: row.mime_type, size: Number(row.size), sha256: row.sha256 });
   }
-  await db.updateTable('media').set({ conversation_id: conversationId }).where('id', 'in', [...mediaIds]).where('conversation_id', 'is', null).execute();
+  await db
+    .updateTable('media')
+    .set({ conversation_id: conversationId })
+    .where('id', 'in', [...mediaIds])
+    .where('conversation_id', 'is', null)
+    .execute();
   return items;
 }
 
@@ -325,7 +349,11 @@ async function attachMedia(db: Kysely<Schema>, mediaIds: readonly string[], send
  * `perConversation` entries), the join then reads only the rows above it. A window function
  * over the messages would have to read each conversation's whole history.
  */
-export async function latestMessagesOf(db: Kysely<Schema>, conversationIds: readonly string[], perConversation: number): Promise<Map<string, Message[]>> {
+export async function latestMessagesOf(
+  db: Kysely<Schema>,
+  conversationIds: readonly string[],
+  perConversation: number,
+): Promise<Map<string, Message[]>> {
   const result = new Map<string, Message[]>();
   if (conversationIds.length === 0 || perConversation <= 0) return result;
   const rows = await db
@@ -347,7 +375,9 @@ export async function latestMessagesOf(db: Kysely<Schema>, conversationIds: read
         .where('c.id', 'in', [...conversationIds])
         .as('t'),
     )
-    .innerJoin('messages as m', (join) => join.onRef('m.conversation_id', '=', 't.cid').on((eb) => eb('m.seq', '>=', eb.fn.coalesce('t.floor', eb.lit(0)))))
+    .innerJoin('messages as m', (join) =>
+      join.onRef('m.conversation_id', '=', 't.cid').on((eb) => eb('m.seq', '>=', eb.fn.coalesce('t.floor', eb.lit(0)))),
+    )
     .selectAll('m')
     .where('m.deleted_at', 'is', null)
     .orderBy('m.conversation_id')

@@ -27,7 +27,10 @@ const SIGNATURES: readonly Signature[] = [
   { mimeType: 'video/webm', test: (b) => prefix(b, [0x1a, 0x45, 0xdf, 0xa3]) },
   { mimeType: 'audio/ogg', test: (b) => ascii(b, 0, 'OggS') },
   // MP3: an ID3 tag, or an MPEG audio frame sync (11 set bits) with a valid layer.
-  { mimeType: 'audio/mpeg', test: (b) => ascii(b, 0, 'ID3') || (b.length >= 2 && b[0] === 0xff && ((b[1] ?? 0) & 0xe0) === 0xe0 && ((b[1] ?? 0) & 0x06) !== 0) },
+  {
+    mimeType: 'audio/mpeg',
+    test: (b) => ascii(b, 0, 'ID3') || (b.length >= 2 && b[0] === 0xff && ((b[1] ?? 0) & 0xe0) === 0xe0 && ((b[1] ?? 0) & 0x06) !== 0),
+  },
 ];
 
 /** Declared types that name the same container as a sniffed one. */
@@ -50,8 +53,13 @@ export function sniffMimeType(bytes: Uint8Array): string | null {
   return SIGNATURES.find((s) => s.test(bytes))?.mimeType ?? null;
 }
 
+/** A MIME type without parameters, in lower case: `Image/PNG; q=1` → `image/png`. */
+export function normalizeMimeType(value: string): string {
+  return (value.split(';')[0] ?? '').trim().toLowerCase();
+}
+
 /** Whether a declared type is an acceptable name for what was sniffed (`audio/webm` for WebM). */
 export function isCompatibleMimeType(declared: string, sniffed: string): boolean {
-  const normalized = declared.trim().toLowerCase().split(';')[0]?.trim() ?? '';
+  const normalized = normalizeMimeType(declared);
   return normalized === sniffed || (EQUIVALENT[sniffed]?.includes(normalized) ?? false);
 }

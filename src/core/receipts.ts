@@ -25,7 +25,7 @@ export interface MarkReadResult {
 export interface MarkDeliveredResult {
   /** Users whose messages to this user were pending and are now delivered, each once. */
   senders: string[];
-  /** The conversations in which something became delivered. */
+  /** The conversations in which someone else's messages became delivered. */
   conversationIds: string[];
 }
 
@@ -94,14 +94,15 @@ export class Receipts {
       const senders = await trx
         .selectFrom('messages as m')
         .innerJoin('participants as p', (join) => join.onRef('p.conversation_id', '=', 'm.conversation_id').on('p.user_id', '=', userId))
-        .select('m.sender_id')
+        .select(['m.conversation_id', 'm.sender_id'])
         .distinct()
         .where('m.conversation_id', 'in', ids)
         .whereRef('m.seq', '>', 'p.delivered_seq')
-        .where((eb) => eb.or(pending.map((p) => eb.and([eb('m.conversation_id', '=', p.conversation_id), eb('m.seq', '<=', Number(p.last_seq))]))))
+        .where((eb) =>
+          eb.or(pending.map((p) => eb.and([eb('m.conversation_id', '=', p.conversation_id), eb('m.seq', '<=', Number(p.last_seq))]))),
+        )
         .where('m.sender_id', '<>', userId)
         .where('m.deleted_at', 'is', null)
-        .orderBy('m.sender_id')
         .execute();
 
       await trx
@@ -116,7 +117,12 @@ export class Receipts {
         .where('user_id', '=', userId)
         .where('conversation_id', 'in', ids)
         .execute();
-      return { senders: senders.map((s) => s.sender_id), conversationIds: ids };
+      // Every pending watermark moved (the user's own messages count as delivered to them), but
+      // only conversations with someone else's messages are reported.
+      return {
+        senders: [...new Set(senders.map((s) => s.sender_id))].sort(),
+        conversationIds: [...new Set(senders.map((s) => s.conversation_id))].sort(),
+      };
     });
   }
 

@@ -33,7 +33,9 @@ export function toConversation(row: ConversationRow): Conversation {
   };
 }
 
-export function toParticipant(row: Pick<ParticipantRow, 'conversation_id' | 'user_id' | 'role' | 'joined_at' | 'read_seq' | 'delivered_seq'>): Participant {
+export function toParticipant(
+  row: Pick<ParticipantRow, 'conversation_id' | 'user_id' | 'role' | 'joined_at' | 'read_seq' | 'delivered_seq'>,
+): Participant {
   return {
     conversationId: row.conversation_id,
     userId: row.user_id,

@@ -29,9 +29,15 @@ export async function renderSpecText(text: string, name: string): Promise<FileMa
 
 async function renderSource(source: SpecSource): Promise<FileMap> {
   const file = source.file;
-  const errors = checkConventions(source).filter((d) => d.severity === 'error');
+  // Schemas are compiled once, by the validators' compilation; `parley validate` does the full check.
+  const errors = checkConventions(source, { compileSchemas: false }).filter((d) => d.severity === 'error');
   if (errors.length) throw new GenerationError(`${file} does not follow the conventions:\n${errors.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
-  return renderProtocol(buildModel(source));
+  try {
+    return await renderProtocol(buildModel(source));
+  } catch (error) {
+    if (error instanceof GenerationError) throw error;
+    throw new GenerationError(`${file}: ${(error as Error).message}\nRun 'parley validate ${file}' for every problem with its line.`);
+  }
 }
 
 /** Renders everything: the shared runtime and each spec's protocol folder. */

@@ -48,7 +48,8 @@ let prettier: typeof import('prettier') | undefined;
 /** Formats generated code; the parser is chosen by the file's extension. */
 export async function format(path: string, text: string): Promise<string> {
   prettier ??= await import('prettier');
-  const parser = path.endsWith('.md') ? 'markdown' : path.endsWith('.js') ? 'babel' : 'typescript';
+  // babel-ts rather than typescript: the same output for generated code, in about half the time.
+  const parser = path.endsWith('.md') ? 'markdown' : path.endsWith('.js') ? 'babel' : 'babel-ts';
   return prettier.format(text, { parser, printWidth: 120, singleQuote: true, trailingComma: 'all', proseWrap: 'preserve', endOfLine: 'lf' });
 }
 

@@ -5,9 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { UnsupportedDatabaseUrlError } from './errors.js';
 
-export type DatabaseTarget =
-  | { dialect: 'sqlite'; filename: string }
-  | { dialect: 'postgres'; connectionString: string };
+export type DatabaseTarget = { dialect: 'sqlite'; filename: string } | { dialect: 'postgres'; connectionString: string };
 
 /**
  * Reads a database URL.

@@ -104,7 +104,7 @@ export class Database {
 
   #track<T>(run: () => Promise<T>): Promise<T> {
     if (this.#closed !== undefined) return Promise.reject(new DatabaseClosedError());
-    const promise = run();
+    const promise = (async () => run())(); // a synchronous throw becomes a rejection
     this.#inFlight.add(promise);
     const forget = () => this.#inFlight.delete(promise);
     promise.then(forget, forget);

@@ -10,9 +10,7 @@ import type { Dialect } from './dialect.js';
 
 /** The column types that differ between SQLite and PostgreSQL. */
 function types(dialect: Dialect) {
-  return dialect === 'postgres'
-    ? ({ time: 'timestamptz', json: 'jsonb' } as const)
-    : ({ time: 'text', json: 'text' } as const);
+  return dialect === 'postgres' ? ({ time: 'timestamptz', json: 'jsonb' } as const) : ({ time: 'text', json: 'text' } as const);
 }
 
 /** Every migration, by name; names sort in the order they run. */
@@ -55,7 +53,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .createTable('participants')
           .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
           .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
-          .addColumn('role', 'text', (c) => c.notNull().defaultTo('member').check(sql`role in ('owner', 'member')`))
+          .addColumn('role', 'text', (c) =>
+            c
+              .notNull()
+              .defaultTo('member')
+              .check(sql`role in ('owner', 'member')`),
+          )
           .addColumn('joined_at', t.time, (c) => c.notNull())
           .addColumn('read_seq', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('delivered_seq', 'integer', (c) => c.notNull().defaultTo(0))
@@ -146,7 +149,10 @@ class CodeMigrationProvider implements MigrationProvider {
 /** A migration failed; `cause` is the driver's error. */
 export class MigrationError extends Error {
   override readonly name = 'MigrationError';
-  constructor(readonly migration: string | undefined, options: { cause: unknown }) {
+  constructor(
+    readonly migration: string | undefined,
+    options: { cause: unknown },
+  ) {
     super(`Migration ${migration ?? '(unknown)'} failed: ${String((options.cause as Error)?.message ?? options.cause)}`, options);
   }
 }

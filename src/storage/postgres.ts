@@ -3,6 +3,7 @@
  */
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { queryLog, type QueryListener } from './query-log.js';
 import type { Schema } from './schema.js';
 
 export interface PostgresOptions {
@@ -19,6 +20,8 @@ export interface PostgresOptions {
    * process; the next query reports the problem anyway.
    */
   onError?: (error: Error) => void;
+  /** Called after each query (logging, tests counting round trips). */
+  onQuery?: QueryListener;
 }
 
 /** A schema name that can go into `search_path` and DDL without quoting surprises. */
@@ -47,7 +50,7 @@ export async function openPostgres(
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
   pool.on('error', options.onError ?? (() => {}));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), ...queryLog(options.onQuery) });
   try {
     if (options.schema !== undefined) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
     const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);

@@ -5,11 +5,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { queryLog, type QueryListener } from './query-log.js';
 import type { Schema } from './schema.js';
 
 export interface SqliteOptions {
   /** How long a write waits for another process's lock before failing (ms). */
   busyTimeoutMs?: number;
+  /** Called after each query (logging, tests counting round trips). */
+  onQuery?: QueryListener;
 }
 
 /**
@@ -36,5 +39,5 @@ export function openSqlite(filename: string, options: SqliteOptions = {}): Kysel
     sqlite.close();
     throw error;
   }
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }), ...queryLog(options.onQuery) });
 }

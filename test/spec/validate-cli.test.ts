@@ -59,3 +59,27 @@ describe('parley validate', () => {
     expect(bad.stderr).toContain("Run 'parley validate --help'");
   });
 });
+
+describe('parley generate --check', () => {
+  it('passes on the committed generated/ and names every stale file in another folder', async () => {
+    const ok = await run('generate', '--check');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/generated\/ is up to date/);
+
+    const dir = mkdtempSync(join(tmpdir(), 'parley-gen-'));
+    expect((await run('generate', '--out', dir, 'asyncapi/messenger.yaml')).code).toBe(0);
+    writeFileSync(join(dir, 'messenger/types.ts'), '// edited by hand\n');
+    writeFileSync(join(dir, 'messenger/stray.ts'), '// not generated\n');
+    const stale = await run('generate', '--check', '--out', dir, 'asyncapi/messenger.yaml');
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('changed: messenger/types.ts');
+    expect(stale.stderr).toContain('extra:   messenger/stray.ts');
+    expect(stale.stderr).toContain("Run 'npm run generate'");
+  });
+
+  it('refuses a spec that breaks the conventions, naming the problem and its line', async () => {
+    const bad = await run('generate', '--out', mkdtempSync(join(tmpdir(), 'parley-gen-')), 'test/fixtures/broken.yaml');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/broken\.yaml:\d+: error missing-sequence/);
+  });
+});
