@@ -83,3 +83,32 @@ describe('parley generate --check', () => {
     expect(bad.stderr).toMatch(/broken\.yaml:\d+: error missing-sequence/);
   });
 });
+
+describe('parley generate --watch', () => {
+  it('regenerates a spec when it changes', async () => {
+    const { spawn } = await import('node:child_process');
+    const { readFileSync, copyFileSync, existsSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'parley-watch-'));
+    const spec = join(dir, 'minimal.yaml');
+    copyFileSync('test/fixtures/generator/minimal.yaml', spec);
+    const child = spawn('node', ['bin/parley.js', 'generate', '--watch', '--out', join(dir, 'out'), spec]);
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    try {
+      const types = join(dir, 'out/minimal/types.ts');
+      await waitUntil(() => output.includes('watching') && existsSync(types), 20_000);
+      writeFileSync(spec, readFileSync(spec, 'utf8').replace('A pong, echoing the ping', 'A pong that echoes the ping'));
+      await waitUntil(() => readFileSync(types, 'utf8').includes('A pong that echoes the ping'), 20_000);
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
+});
+
+async function waitUntil(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
