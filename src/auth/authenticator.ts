@@ -1,0 +1,56 @@
+/**
+ * Handshake authentication for the reference servers: verifies the JWT a spec's handshake names
+ * (signature, expiry, claims shape), or, in trust mode, takes the id the original clients sent.
+ */
+import { jwtVerify, errors as joseErrors } from 'jose';
+import { ProtocolError } from '../../generated/runtime/errors.js';
+import type { Credential, Identity } from '../../generated/runtime/server.js';
+import type { NamespaceModel, ProtocolModel } from '../spec/model.js';
+import { ClaimsRules, claimAt } from './claims.js';
+import { verificationKey, type JwtKey } from './keys.js';
+
+export type AuthMode = 'jwt' | 'trust';
+
+export interface AuthenticatorOptions {
+  readonly key: JwtKey;
+  /** `jwt` (default): a verified token is required. `trust`: also accept the original clients' unverified ids. */
+  readonly mode?: AuthMode;
+}
+
+/** Identity attributes every server may rely on: the display name and picture, where claims carry them. */
+export interface AuthenticatedIdentity extends Identity {
+  readonly claims?: Readonly<Record<string, unknown>>;
+}
+
+/** Builds the `authenticate` function of one namespace. */
+export function createAuthenticator(model: ProtocolModel, namespace: NamespaceModel, options: AuthenticatorOptions): (credential: Credential) => Promise<AuthenticatedIdentity | null> {
+  const handshake = namespace.socketio.handshake;
+  const rules = handshake.jwt ? new ClaimsRules(model, namespace) : undefined;
+  const keyPromise = verificationKey(options.key);
+  const trust = options.mode === 'trust';
+
+  return async (credential) => {
+    if (credential.token && rules) {
+      let claims: Record<string, unknown>;
+      try {
+        ({ payload: claims } = await jwtVerify(credential.token, await keyPromise, { algorithms: [options.key.algorithm] }));
+      } catch (error) {
+        const reason = error instanceof joseErrors.JWTExpired ? 'the token has expired' : error instanceof joseErrors.JOSEError ? 'the token is invalid' : 'the token could not be read';
+        throw new ProtocolError('unauthenticated', reason);
+      }
+      const problem = rules.problem(claims);
+      if (problem) throw new ProtocolError('unauthenticated', problem);
+      const userId = claimAt(claims, rules.userIdPath);
+      if (userId === undefined || userId === null || userId === '') throw new ProtocolError('unauthenticated', `the token has no ${rules.userIdPath}`);
+      const attributes: Record<string, unknown> = {};
+      for (const [name, path] of Object.entries(rules.attributes)) attributes[name] = claimAt(claims, path);
+      return { userId: String(userId), attributes, claims };
+    }
+    if (trust) {
+      if (credential.trustedUserId) return { userId: credential.trustedUserId, attributes: {} };
+      // The identity comes from the announce event (rooms' `connected`, teamchat's `connectRooms`).
+      if (handshake.trust?.announce) return null;
+    }
+    throw new ProtocolError('unauthenticated', credential.token ? 'a token is not accepted here' : 'a token is required (auth.token)');
+  };
+}
