@@ -1,10 +1,11 @@
 /** The `parley` command: dispatches to its subcommands, each of which has its own --help. */
 import { UsageError, type Command } from './command.js';
 import { generateCommand } from './generate.js';
+import { serveCommand } from './serve.js';
 import { tokenCommand } from './token.js';
 import { validateCommand } from './validate.js';
 
-const commands: readonly Command[] = [validateCommand, generateCommand, tokenCommand];
+const commands: readonly Command[] = [validateCommand, generateCommand, serveCommand, tokenCommand];
 
 const help = `Usage: parley <command> [options]
 

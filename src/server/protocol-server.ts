@@ -1,0 +1,74 @@
+/** One protocol served on its own port: HTTP (health, companion routes) and Socket.IO. */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import type { ChatCore } from '../core/chat-core.js';
+import type { AuthenticatorOptions } from '../auth/authenticator.js';
+import { buildModel } from '../spec/model.js';
+import { readSpecFile } from '../spec/source.js';
+import { loadAdapter, type AdapterDeps } from './adapter.js';
+import { createRequestHandler, sendJson, type Route } from './http.js';
+import type { Logger } from './logger.js';
+import { specPathOf } from './protocols.js';
+
+export interface ProtocolServerOptions {
+  readonly protocol: string;
+  readonly port: number;
+  readonly host?: string;
+  readonly core: ChatCore;
+  readonly auth: AuthenticatorOptions;
+  readonly logger: Logger;
+  readonly validateOutgoing?: boolean;
+}
+
+export interface RunningProtocolServer {
+  readonly protocol: string;
+  readonly url: string;
+  readonly io: Server;
+  readonly http: HttpServer;
+  /** Stops accepting connections, disconnects sockets, closes the HTTP server. */
+  close(): Promise<void>;
+}
+
+/** Starts a protocol's server; resolves once it listens. Throws when the protocol has no adapter. */
+export async function startProtocolServer(options: ProtocolServerOptions): Promise<RunningProtocolServer> {
+  const adapter = await loadAdapter(options.protocol);
+  if (!adapter) throw new Error(`no reference server for '${options.protocol}' yet (src/${options.protocol}/adapter.ts)`);
+  const model = buildModel(readSpecFile(specPathOf(options.protocol)));
+  const logger = options.logger.child({ protocol: options.protocol });
+  const host = options.host ?? '127.0.0.1';
+  let url = `http://${host}:${options.port}`;
+  const deps: AdapterDeps = {
+    core: options.core,
+    model,
+    logger,
+    auth: options.auth,
+    publicUrl: () => url,
+    validateOutgoing: options.validateOutgoing ?? process.env.NODE_ENV !== 'production',
+  };
+  const health: Route = {
+    method: 'GET',
+    path: '/healthz',
+    handle: (_req, res) => sendJson(res, 200, { status: 'ok', protocol: options.protocol, database: options.core.database.dialect }),
+  };
+  const http = createServer(createRequestHandler([health, ...(adapter.routes?.(deps) ?? [])], logger));
+  const io = new Server(http, { ...adapter.serverOptions, serveClient: false });
+  await adapter.attach(io, deps);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  url = `http://${host}:${port}`;
+  return {
+    protocol: options.protocol,
+    url,
+    io,
+    http,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // io.close() disconnects every socket and closes the HTTP server.
+        void io.close(() => resolve());
+      }),
+  };
+}
