@@ -3,6 +3,7 @@
 import type { Namespace, Server } from 'socket.io';
 import {
   attachNamespace,
+  extendContext,
   namespaceEmitter,
   type AttachOptions,
   type HandlerContext,
@@ -51,19 +52,7 @@ const presenceSpec: NamespaceSpec = {
     message: e.message,
     data: { event: e.event, field: e.field },
   }),
-  context: (base): PresenceContext => ({
-    ...base,
-    get userId() {
-      return base.userId;
-    },
-    get userKey() {
-      return base.userKey;
-    },
-    get attributes() {
-      return base.attributes;
-    },
-    emit: (event, payload, to) => base.emitTo(event, payload, to),
-  }),
+  context: (base) => extendContext<PresenceContext>(base, {}),
 };
 
 /** Emits on `/presence` from outside a client event. */
@@ -136,19 +125,7 @@ const chatSpec: NamespaceSpec = {
     message: e.message,
     data: { event: e.event, field: e.field },
   }),
-  context: (base): ChatContext => ({
-    ...base,
-    get userId() {
-      return base.userId;
-    },
-    get userKey() {
-      return base.userKey;
-    },
-    get attributes() {
-      return base.attributes;
-    },
-    emit: (event, payload, to) => base.emitTo(event, payload, to),
-  }),
+  context: (base) => extendContext<ChatContext>(base, {}),
 };
 
 /** Emits on `/chat` from outside a client event. */

@@ -3,6 +3,7 @@
 import type { Namespace, Server } from 'socket.io';
 import {
   attachNamespace,
+  extendContext,
   namespaceEmitter,
   type AttachOptions,
   type HandlerContext,
@@ -69,19 +70,7 @@ const rootSpec: NamespaceSpec = {
     message: e.message,
     data: { event: e.event, field: e.field },
   }),
-  context: (base): Context => ({
-    ...base,
-    get userId() {
-      return base.userId;
-    },
-    get userKey() {
-      return base.userKey;
-    },
-    get attributes() {
-      return base.attributes;
-    },
-    emit: (event, payload, to) => base.emitTo(event, payload, to),
-  }),
+  context: (base) => extendContext<Context>(base, {}),
 };
 
 /** Emits on `/` from outside a client event. */

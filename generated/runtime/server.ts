@@ -373,6 +373,14 @@ export function attachNamespace(
   return nsp;
 }
 
+/**
+ * A namespace's typed handler context: the base context, with `emit` typed by the generated stub
+ * and any helpers (dynamic event names) added. Delegates to the base, so its getters stay live.
+ */
+export function extendContext<T>(base: HandlerContext, helpers: Record<string, unknown> = {}): T {
+  return Object.assign(Object.create(base) as object, { emit: base.emitTo.bind(base) }, helpers) as T;
+}
+
 /** Server-initiated emits (from HTTP endpoints, timers…): recipients are users, conversations or everyone. */
 export type ServerRecipient =
   'namespace' | { readonly user: string | readonly string[] } | { readonly conversation: string };

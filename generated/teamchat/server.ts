@@ -3,6 +3,7 @@
 import type { Namespace, Server } from 'socket.io';
 import {
   attachNamespace,
+  extendContext,
   namespaceEmitter,
   type AttachOptions,
   type HandlerContext,
@@ -82,21 +83,13 @@ const rootSpec: NamespaceSpec = {
   onFailure: 'connectError',
   errorEvent: 'error',
   errorPayload: (e) => ({ event: e.event, statusCode: e.status, message: e.message, field: e.field }),
-  context: (base): Context => ({
-    ...base,
-    get userId() {
-      return base.userId;
-    },
-    get userKey() {
-      return base.userKey;
-    },
-    get attributes() {
-      return base.attributes;
-    },
-    emit: (event, payload, to) => base.emitTo(event, payload, to),
-    emitUserMessage: (params, payload, to) => base.emitTo(`${params.userId}`, payload, to),
-    emitGroupCreated: (params, payload, to) => base.emitTo(`group_${params.userId}`, payload, to),
-  }),
+  context: (base) =>
+    extendContext<Context>(base, {
+      emitUserMessage: (params: { readonly userId: string }, payload: unknown, to: Recipient | readonly Recipient[]) =>
+        base.emitTo(`${params.userId}`, payload, to),
+      emitGroupCreated: (params: { readonly userId: string }, payload: unknown, to: Recipient | readonly Recipient[]) =>
+        base.emitTo(`group_${params.userId}`, payload, to),
+    }),
 };
 
 /** Emits on `/` from outside a client event. */
