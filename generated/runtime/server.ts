@@ -327,15 +327,22 @@ export function attachNamespace(
 
     const known = new Set(spec.events.map((e) => e.wire));
     socket.onAny((event: string) => {
+      // socket.io hands known events to their listeners a tick later (after its middleware);
+      // waiting the same tick keeps an unknown event's error in arrival order with them.
       if (!known.has(event))
-        enqueue(async () => sendError(socket, failure('invalidRequest', `unknown event '${event}'`, event)));
+        process.nextTick(() =>
+          enqueue(async () => sendError(socket, failure('invalidRequest', `unknown event '${event}'`, event))),
+        );
     });
 
     for (const e of spec.events) {
       socket.on(e.wire, (...args: unknown[]) => {
-        const ack =
-          e.ack && typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
-        const payload = args[0];
+        // A callback the spec has no acknowledgement for is dropped, never called.
+        const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
+        const ack = e.ack ? callback : undefined;
+        // An event sent with no argument counts as `{}` when the spec's payload accepts an empty
+        // object (requests such as marketplace `joinRooms` carry nothing).
+        const payload = args[0] === undefined && validate(spec.path, 'client', e.wire, {}).length === 0 ? {} : args[0];
         enqueue(() =>
           run(e.wire, async () => {
             const problems = validate(spec.path, 'client', e.wire, payload);

@@ -27,6 +27,9 @@ Options:
   --jwt-public-key F  verify RS256 tokens with this PEM public key instead
   --auth MODE         jwt (default): a verified token is required;
                       trust: also accept the original clients' unverified user ids
+  --public-url URL    the URL clients reach the server at, for links such as media URLs,
+                      when it differs from the listening address (one protocol), or
+                      PARLEY_PUBLIC_URL_<PROTOCOL> (e.g. PARLEY_PUBLIC_URL_MESSENGER)
   -h, --help          show this help
 
 Environment: DATABASE_URL, PARLEY_JWT_SECRET, LOG_LEVEL (info), NODE_ENV.`,
@@ -40,6 +43,7 @@ Environment: DATABASE_URL, PARLEY_JWT_SECRET, LOG_LEVEL (info), NODE_ENV.`,
       'jwt-secret': { type: 'string' },
       'jwt-public-key': { type: 'string' },
       auth: { type: 'string' },
+      'public-url': { type: 'string' },
     });
     if (values.help) {
       console.log(this.help);
@@ -64,8 +68,14 @@ Environment: DATABASE_URL, PARLEY_JWT_SECRET, LOG_LEVEL (info), NODE_ENV.`,
       logger.warn('using the development JWT secret: set PARLEY_JWT_SECRET or --jwt-secret outside development');
     }
     if (authMode === 'trust') logger.warn('--auth trust: clients may claim any user id without a token (for existing clients only)');
+    if (values['public-url'] && protocols.length > 1) throw new UsageError('--public-url goes with a single --protocol (or set PARLEY_PUBLIC_URL_<PROTOCOL>)');
+    const publicUrls: Record<string, string> = {};
+    for (const p of protocols) {
+      const url = (protocols.length === 1 ? values['public-url'] : undefined) ?? process.env[`PARLEY_PUBLIC_URL_${p.toUpperCase()}`];
+      if (url) publicUrls[p] = url.replace(/\/+$/, '');
+    }
     const database = values.db ?? process.env.DATABASE_URL ?? 'sqlite:./data/parley.db';
-    const running = await serve({ protocols, port, host: values.host, database, mediaDir: values['media-dir'] ?? './data/media', key, authMode, logger });
+    const running = await serve({ protocols, port, host: values.host, database, mediaDir: values['media-dir'] ?? './data/media', key, authMode, logger, publicUrls });
 
     console.log(`Parley reference servers (database: ${database.replace(/\/\/[^@/]*@/, '//…@')}, auth: ${authMode})`);
     for (const s of running.servers) console.log(`  ${s.protocol.padEnd(12)} ${s.url}   (health: ${s.url}/healthz)`);

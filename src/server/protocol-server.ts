@@ -19,6 +19,8 @@ export interface ProtocolServerOptions {
   readonly auth: AuthenticatorOptions;
   readonly logger: Logger;
   readonly validateOutgoing?: boolean;
+  /** The base URL clients reach this server at (links such as media URLs); default: the listening address. */
+  readonly publicUrl?: string;
 }
 
 export interface RunningProtocolServer {
@@ -43,7 +45,7 @@ export async function startProtocolServer(options: ProtocolServerOptions): Promi
     model,
     logger,
     auth: options.auth,
-    publicUrl: () => url,
+    publicUrl: () => options.publicUrl ?? url,
     validateOutgoing: options.validateOutgoing ?? process.env.NODE_ENV !== 'production',
   };
   const health: Route = {

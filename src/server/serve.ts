@@ -24,6 +24,8 @@ export interface ServeOptions {
   readonly key: JwtKey;
   readonly authMode: AuthMode;
   readonly logger: Logger;
+  /** Per protocol, the base URL clients reach it at, when not its listening address (proxies, 0.0.0.0). */
+  readonly publicUrls?: Readonly<Record<string, string>>;
 }
 
 export interface RunningServers {
@@ -63,6 +65,7 @@ export async function serve(options: ServeOptions): Promise<RunningServers> {
           core,
           auth: { key: options.key, mode: options.authMode },
           logger: options.logger,
+          publicUrl: options.publicUrls?.[protocol],
         }),
       );
     }

@@ -1,0 +1,49 @@
+/**
+ * The marketplace reference server: the generated stub's two namespaces (`/presence`, `/chat`)
+ * on the chat core, and the HTTP endpoints media are uploaded to and served from.
+ */
+import type { Server } from 'socket.io';
+import { createAuthenticator } from '../auth/authenticator.js';
+import type { AdapterDeps, ProtocolAdapter } from '../server/adapter.js';
+import { attachMarketplace, marketplaceServerOptions, type Credential } from '../../generated/marketplace/server.js';
+import { chatHandlers } from './chat-handlers.js';
+import type { Authenticate } from './http-auth.js';
+import { mediaRoutes, mediaUrlOf } from './media-routes.js';
+import { OnlineStatus } from './online.js';
+import { presenceHandlers } from './presence-handlers.js';
+
+/** One authenticator per namespace, each shaped by that namespace's handshake in the spec. */
+function authenticatorOf(deps: AdapterDeps): Authenticate {
+  const byPath = new Map(deps.model.namespaces.map((ns) => [ns.path, createAuthenticator(deps.model, ns, deps.auth)]));
+  return async (credential: Credential) => {
+    const authenticate = byPath.get(credential.namespace);
+    if (authenticate === undefined) throw new Error(`no handshake for namespace ${credential.namespace}`);
+    return authenticate(credential);
+  };
+}
+
+export const adapter: ProtocolAdapter = {
+  serverOptions: marketplaceServerOptions,
+
+  attach(io: Server, deps: AdapterDeps) {
+    const { core } = deps;
+    // The same namespace object the stub registers `/presence` on.
+    const online = new OnlineStatus(core, io.of('/presence'));
+    const mediaUrl = mediaUrlOf(deps.publicUrl);
+    const attached = attachMarketplace(
+      io,
+      { presence: presenceHandlers(core), chat: chatHandlers({ core, online, mediaUrl }) },
+      {
+        authenticate: authenticatorOf(deps),
+        // The presence-first rule of `/chat`.
+        isOnline: (userKey) => online.isOnline(userKey),
+        validateOutgoing: deps.validateOutgoing,
+        logger: deps.logger,
+      },
+    );
+  },
+
+  routes(deps: AdapterDeps) {
+    return mediaRoutes({ core: deps.core, authenticate: authenticatorOf(deps), mediaUrl: mediaUrlOf(deps.publicUrl) });
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * Media over HTTP (docs/marketplace-http.md). A client uploads a file first, then names it in
+ * `sendMessage.messageMedias`; the file is served to its uploader and, once sent, to the chat's
+ * two users, and to nobody else.
+ *
+ * - `POST /api/v1/chat/media`: the raw bytes as the body, `Content-Type` their MIME type, a
+ *   Bearer token → 201 `{id, imageUrl, size, mimeType}` (the spec's `Media`).
+ * - `GET /media/:id`: the bytes, with a Bearer token or `?token=`.
+ */
+import type { ServerResponse } from 'node:http';
+import { DEFAULT_MAX_MEDIA_BYTES, type ChatCore } from '../core/index.js';
+import { HttpError, readBody, sendJson, type Route } from '../server/http.js';
+import type * as T from '../../generated/marketplace/types.js';
+import { requestUser, type Authenticate } from './http-auth.js';
+import { realmOf } from './identity.js';
+import { wireMedia, type MediaUrl } from './wire.js';
+
+export const MEDIA_UPLOAD_PATH = '/api/v1/chat/media';
+export const MEDIA_PATH = '/media/:id';
+
+/** The link of a stored file on a server whose base URL is `base()`. */
+export function mediaUrlOf(base: () => string): MediaUrl {
+  return (id) => `${base()}/media/${encodeURIComponent(id)}`;
+}
+
+export interface MediaRouteDeps {
+  readonly core: ChatCore;
+  readonly authenticate: Authenticate;
+  readonly mediaUrl: MediaUrl;
+  /** The largest body read (default 10 MiB); the media store applies its own limit as well. */
+  readonly maxBytes?: number;
+}
+
+const STORED_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The MIME type a request declares, without parameters; undefined when it declares none. */
+function declaredType(contentType: string | undefined): string | undefined {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type === undefined || type === '' || type === 'application/octet-stream') return undefined;
+  if (type.startsWith('multipart/')) throw new HttpError(415, 'send the file itself as the body, with its MIME type as Content-Type');
+  return type;
+}
+
+/**
+ * The upload and download routes.
+ *
+ * @example
+ * routes: (deps) => mediaRoutes({ core: deps.core, authenticate, mediaUrl: mediaUrlOf(deps.publicUrl) })
+ */
+export function mediaRoutes(deps: MediaRouteDeps): Route[] {
+  const { core, authenticate, mediaUrl } = deps;
+  const maxBytes = deps.maxBytes ?? DEFAULT_MAX_MEDIA_BYTES;
+
+  const upload: Route = {
+    method: 'POST',
+    path: MEDIA_UPLOAD_PATH,
+    async handle(request, response, _params, url) {
+      const who = await requestUser(authenticate, request, url, { roles: ['customer', 'vendor'] });
+      const mimeType = declaredType(request.headers['content-type']);
+      const bytes = await readBody(request, maxBytes);
+      const owner = await core.upsertUser({ realm: realmOf(who.role), externalId: who.externalId });
+      // The store checks the size and that the content is what the type says.
+      const media = await core.storeMedia({ ownerId: owner.id, bytes, ...(mimeType === undefined ? {} : { mimeType }) });
+      const body: T.Media | null = wireMedia({ id: media.id, mimeType: media.mimeType, size: media.size }, mediaUrl);
+      sendJson(response, 201, body);
+    },
+  };
+
+  const fetch: Route = {
+    method: 'GET',
+    path: MEDIA_PATH,
+    async handle(request, response, params, url) {
+      const who = await requestUser(authenticate, request, url, { roles: ['customer', 'vendor', 'admin'], fromQuery: true });
+      const id = params['id'] ?? '';
+      if (!STORED_ID.test(id)) throw new HttpError(404, `Media ${id} not found`);
+      const user = await core.findUser(realmOf(who.role), who.externalId);
+      if (user === null) throw new HttpError(403, `Media ${id} is not shared with you`);
+      const { media, bytes } = await core.openMedia(user.id, id);
+      sendFile(response, media.mimeType, bytes);
+    },
+  };
+
+  return [upload, fetch];
+}
+
+function sendFile(response: ServerResponse, mimeType: string, bytes: Uint8Array): void {
+  response.writeHead(200, {
+    'content-type': mimeType,
+    'content-length': bytes.byteLength,
+    // Who may read it depends on the token: no shared caches. The content never changes.
+    'cache-control': 'private, max-age=86400, immutable',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+  });
+  response.end(bytes);
+}

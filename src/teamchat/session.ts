@@ -1,0 +1,64 @@
+/**
+ * The connected user as the core knows them. Wire ids are the JWT `sub` (or, in trust mode, the
+ * `user_id` of the first `connectRooms`); the core names users by internal ids in the realm
+ * `teamchat`. Each socket resolves its user once, and is counted in presence from then on so
+ * that stored messages are marked delivered to online members (CONVENTIONS.md §3.3).
+ */
+import type { Socket } from 'socket.io';
+import { ProtocolError, type Context } from '../../generated/teamchat/server.js';
+import type { ChatCore } from '../core/index.js';
+import { onWire } from './errors.js';
+import { isUsableUserId } from './user-ids.js';
+
+/** The realm of teamchat users in the core. */
+export const REALM = 'teamchat';
+
+/** A connected user: the id on the wire and the core's id. */
+export interface SessionUser {
+  readonly externalId: string;
+  readonly id: string;
+}
+
+export class Sessions {
+  // Keyed by socket, not by user: a socket's state dies with it, and deliveries never look here.
+  readonly #bySocket = new WeakMap<Socket, SessionUser>();
+
+  constructor(private readonly core: ChatCore) {}
+
+  /**
+   * The connected user of the socket behind `ctx`, created or refreshed in the core on first
+   * use (the profile from the token's names, when there is a token).
+   */
+  async userOf(ctx: Context): Promise<SessionUser> {
+    const known = this.#bySocket.get(ctx.socket);
+    if (known !== undefined && known.externalId === ctx.userId) return known;
+    if (!ctx.userId) throw new ProtocolError('unauthenticated', "send 'connectRooms' first");
+    if (!isUsableUserId(ctx.userId)) {
+      throw new ProtocolError('forbidden', `user id '${ctx.userId}' is an event name of this protocol and cannot be a user`);
+    }
+    const name = displayName(ctx.attributes);
+    const user = await onWire({}, async () =>
+      name === undefined
+        ? (await this.core.ensureUsers(REALM, [ctx.userId])).get(ctx.userId)!
+        : await this.core.upsertUser({ realm: REALM, externalId: ctx.userId, name }),
+    );
+    const session = { externalId: ctx.userId, id: user.id };
+    this.#bySocket.set(ctx.socket, session);
+    await this.core.presence.add(user.id, ctx.socket.id);
+    return session;
+  }
+
+  /** Forgets a disconnected socket (the user goes offline with their last socket). */
+  async disconnected(ctx: Context): Promise<void> {
+    const session = this.#bySocket.get(ctx.socket);
+    if (session === undefined) return;
+    this.#bySocket.delete(ctx.socket);
+    await this.core.presence.remove(session.id, ctx.socket.id);
+  }
+}
+
+/** "First Last" from the token's `first_name` and `last_name`, when it has either. */
+function displayName(attributes: Readonly<Record<string, unknown>>): string | undefined {
+  const parts = [attributes['first_name'], attributes['last_name']].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
+  return parts.length === 0 ? undefined : parts.join(' ').slice(0, 200);
+}
