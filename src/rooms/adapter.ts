@@ -4,8 +4,8 @@
  * socket.io-client 2.x apps connect unchanged (their token in `?token=`).
  */
 import type { Server } from 'socket.io';
-import { attachRooms, roomsServerOptions, type Context, type Credential, type Handlers } from '../../generated/rooms/server.js';
-import { createAuthenticator, type AuthenticatedIdentity } from '../auth/authenticator.js';
+import { attachRooms, roomsServerOptions, type Context, type Handlers } from '../../generated/rooms/server.js';
+import { createAuthenticator } from '../auth/authenticator.js';
 import type { AdapterDeps, ProtocolAdapter } from '../server/adapter.js';
 import { getChats, newRoomCreate } from './rooms.js';
 import { newMessage } from './messages.js';
@@ -41,20 +41,10 @@ export function roomsHandlers(deps: Pick<AdapterDeps, 'core'>): Handlers {
   };
 }
 
-/**
- * The handshake check: the spec's JWT rules (or trust mode), plus the `picture` claim as an
- * attribute, since a one-to-one room shows the other participant's picture.
- */
-function roomsAuthenticator(deps: AdapterDeps): (credential: Credential) => Promise<AuthenticatedIdentity | null> {
+function rootNamespace(deps: AdapterDeps) {
   const namespace = deps.model.namespaces.find((ns) => ns.path === '/');
   if (namespace === undefined) throw new Error('asyncapi/rooms.yaml has no `/` namespace');
-  const authenticate = createAuthenticator(deps.model, namespace, deps.auth);
-  return async (credential) => {
-    const identity = await authenticate(credential);
-    const picture = identity?.claims?.['picture'];
-    if (identity === null || typeof picture !== 'string') return identity;
-    return { ...identity, attributes: { ...identity.attributes, picture } };
-  };
+  return namespace;
 }
 
 export const adapter: ProtocolAdapter = {
@@ -69,7 +59,7 @@ export const adapter: ProtocolAdapter = {
     attachRooms(
       io,
       { root: roomsHandlers(deps) },
-      { authenticate: roomsAuthenticator(deps), validateOutgoing: deps.validateOutgoing, logger: deps.logger },
+      { authenticate: createAuthenticator(deps.model, rootNamespace(deps), deps.auth), validateOutgoing: deps.validateOutgoing, logger: deps.logger },
     );
   },
 };
