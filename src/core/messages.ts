@@ -85,7 +85,8 @@ export class Messages {
    * const { message, duplicate } = await messages.store({ conversationId, senderId: ada.id, text: 'Hi', clientId: 'c-1' });
    */
   async store(input: StoreMessageInput, now: Date = new Date()): Promise<StoreMessageResult> {
-    const text = optionalText('text', input.text, LIMITS.text);
+    // An empty text is a text (teamchat's document sends `""`); null means none (a media message).
+    const text = input.text === '' ? '' : optionalText('text', input.text, LIMITS.text);
     const clientId = input.clientId === undefined || input.clientId === null ? null : requireId('clientId', input.clientId);
     const replyTo = input.replyTo === undefined || input.replyTo === null ? null : requireId('replyTo', input.replyTo);
     const media = input.media ?? [];

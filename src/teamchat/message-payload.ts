@@ -29,8 +29,6 @@ interface StoredFields {
   reply_message?: ReplyMessage;
   first_name?: string;
   last_name?: string;
-  /** The text was `""` with no attachment: see {@link toStoreInput}. */
-  emptyText?: true;
 }
 
 const MESSAGE_TYPES: readonly string[] = ['text', 'image', 'video', 'audio', 'file'];
@@ -51,10 +49,8 @@ export function impliedType(attachments: readonly Attachment[]): Exclude<Message
 /**
  * What the core stores for a draft, with `mediaIds` the server's own uploads among its
  * attachments (linked to the room by the store).
- *
- * The core refuses an empty text without media, but the spec accepts `""` (the document's own
- * `sendNewMessage` example): such a message is stored with a one-space text and `emptyText` in
- * its metadata, and read back as `""`.
+ * An empty text (`""`, the document's own `sendNewMessage` example) is stored as empty text,
+ * or as no text when attachments carry the message.
  */
 export function toStoreInput(
   draft: Draft,
@@ -67,11 +63,7 @@ export function toStoreInput(
   if (draft.reply_message !== undefined) fields.reply_message = draft.reply_message;
   if (draft.first_name !== undefined) fields.first_name = draft.first_name;
   if (draft.last_name !== undefined) fields.last_name = draft.last_name;
-  let text: string | null = draft.message;
-  if (text === '') {
-    text = attachments.length > 0 || mediaIds.length > 0 ? null : ' ';
-    if (text !== null) fields.emptyText = true;
-  }
+  const text: string | null = draft.message === '' && (attachments.length > 0 || mediaIds.length > 0) ? null : draft.message;
   if (JSON.stringify(fields).length > LIMITS.metadata) {
     throw new ProtocolError(
       'invalidPayload',
@@ -101,7 +93,7 @@ export function toWireMessage(stored: Message, room: RoomMembers, readSeqs?: Rea
   const payload: WireMessage = {
     _id: stored.id,
     room_id: room.roomId,
-    message: fields.emptyText === true ? '' : (stored.text ?? ''),
+    message: stored.text ?? '',
     recipients: room.members
       .filter((m) => m.id !== stored.senderId)
       .map((m) => ({ _id: m.externalId, msg_seen: (readSeqs?.get(m.id) ?? 0) >= stored.seq })),

@@ -130,7 +130,6 @@ describeEachBackend('messages', (backend) => {
 
     it.each([
       ['no text and no media', { text: null }, 'invalidPayload'],
-      ['empty text', { text: '' }, 'invalidPayload'],
       ['text over 5,000 characters', { text: 'x'.repeat(5001) }, 'invalidPayload'],
       ['a client id over 64 characters', { text: 'x', clientId: 'c'.repeat(65) }, 'invalidPayload'],
       ['more than 20 media items', { media: Array.from({ length: 21 }, () => ({ url: 'u' })) }, 'invalidPayload'],
@@ -144,6 +143,12 @@ describeEachBackend('messages', (backend) => {
       });
       expect((await core().history(a.id, conversation.id)).items).toHaveLength(0);
     });
+  });
+
+  it('stores an empty text as an empty text (teamchat sends `""`), not as no text', async () => {
+    const { a, conversation } = await directPair(core());
+    const { message } = await core().storeMessage({ conversationId: conversation.id, senderId: a.id, text: '' });
+    expect(message).toMatchObject({ text: '', kind: 'text' });
   });
 
   describe('history', () => {

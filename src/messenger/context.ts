@@ -1,0 +1,43 @@
+/**
+ * What every part of the messenger adapter shares for one server: the core, the id directory,
+ * the sockets' sessions, and where the server is reachable.
+ */
+import type { Socket } from 'socket.io';
+import type { ChatCore } from '../core/chat-core.js';
+import type { Logger } from '../server/logger.js';
+import { Directory } from './directory.js';
+
+/** The connected user of a socket, as the core knows them. */
+export interface Session {
+  /** The core's id of the user. */
+  readonly userId: string;
+  /** The wire id (the token's `sub`, or `auth.userid` in trust mode). */
+  readonly externalId: string;
+}
+
+export class MessengerContext {
+  readonly directory: Directory;
+  readonly #sessions = new WeakMap<Socket, Session>();
+
+  constructor(
+    readonly core: ChatCore,
+    readonly logger: Logger,
+    /** The server's base URL, known only once it listens. */
+    readonly publicUrl: () => string,
+  ) {
+    this.directory = new Directory(core);
+  }
+
+  session(socket: Socket): Session | undefined {
+    return this.#sessions.get(socket);
+  }
+
+  setSession(socket: Socket, session: Session): void {
+    this.#sessions.set(socket, session);
+  }
+
+  /** Where the participants of a conversation fetch a stored file. */
+  mediaUrl(mediaId: string): string {
+    return `${this.publicUrl()}/media/${encodeURIComponent(mediaId)}`;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Who is calling an HTTP endpoint: the same credential as the socket handshake, sent as
+ * `Authorization: Bearer <token>` (or `?token=` where a browser cannot set headers: an
+ * `<img src>`). In trust mode (`--auth trust`, for the original clients, which sent no token) a
+ * request without a token is taken to be from the user it names, as the socket's `auth.userid` is.
+ */
+import type { IncomingMessage } from 'node:http';
+import { ProtocolError, type Credential } from '../../generated/messenger/server.js';
+import { createAuthenticator, type AuthenticatedIdentity } from '../auth/authenticator.js';
+import type { AdapterDeps } from '../server/adapter.js';
+import { bearerToken, HttpError } from '../server/http.js';
+import type { ProtocolModel } from '../spec/model.js';
+
+export type Authenticate = (credential: Credential) => Promise<AuthenticatedIdentity | null>;
+
+/** HTTP has no socket handshake; the authenticator reads only the token and the trusted id. */
+const NO_HANDSHAKE = {} as Credential['handshake'];
+
+/** A test of the spec's `UserId` schema (length and pattern), read from the spec so the two cannot drift. */
+export function userIdTest(model: ProtocolModel): (value: unknown) => value is string {
+  const schema = model.schemas.UserId as { pattern?: string; minLength?: number; maxLength?: number } | undefined;
+  const pattern = new RegExp(schema?.pattern ?? '^[A-Za-z0-9_.:-]+$', 'u');
+  const min = schema?.minLength ?? 1;
+  const max = schema?.maxLength ?? 64;
+  return (value): value is string => typeof value === 'string' && value.length >= min && value.length <= max && pattern.test(value);
+}
+
+/**
+ * The handshake authenticator of `/`. A trust-mode id is unverified and may be anything: one
+ * that is not a valid user id is refused here, before it could reach a payload.
+ */
+export function messengerAuthenticator(deps: AdapterDeps): Authenticate {
+  const namespace = deps.model.namespaces.find((n) => n.path === '/');
+  if (namespace === undefined) throw new Error(`${deps.model.protocol}: the spec has no '/' namespace`);
+  const authenticate = createAuthenticator(deps.model, namespace, deps.auth);
+  const isUserId = userIdTest(deps.model);
+  return async (credential) => {
+    const identity = await authenticate(credential);
+    if (identity !== null && !isUserId(identity.userId)) {
+      throw new ProtocolError('unauthenticated', 'the user id must be 1 to 64 characters of A-Z a-z 0-9 _ . : -');
+    }
+    return identity;
+  };
+}
+
+export class HttpAccess {
+  readonly isUserId: (value: unknown) => value is string;
+
+  constructor(
+    private readonly authenticate: Authenticate,
+    model: ProtocolModel,
+  ) {
+    this.isUserId = userIdTest(model);
+  }
+
+  /**
+   * The caller's wire id; 401 without a valid credential.
+   *
+   * @param options.claimed the user the request names (trust mode takes it when there is no token)
+   * @param options.queryToken also accept `?token=`
+   */
+  async caller(request: IncomingMessage, url: URL, options: { claimed?: unknown; queryToken?: boolean } = {}): Promise<string> {
+    const token = bearerToken(request) ?? (options.queryToken === true ? (url.searchParams.get('token') ?? undefined) : undefined);
+    const claimed = token === undefined && typeof options.claimed === 'string' ? options.claimed : undefined;
+    let identity: AuthenticatedIdentity | null;
+    try {
+      identity = await this.authenticate({ namespace: '/', token, trustedUserId: claimed, handshake: NO_HANDSHAKE });
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      throw new HttpError(401, token === undefined ? 'an Authorization: Bearer <token> header is required' : error.message);
+    }
+    if (identity === null) throw new HttpError(401, 'an Authorization: Bearer <token> header is required');
+    return identity.userId;
+  }
+
+  /**
+   * The caller, who must be the user `userid` names: 401 without a valid credential, 400 when
+   * `userid` is not a user id, 403 when it is someone else.
+   */
+  async callerAs(request: IncomingMessage, url: URL, userid: unknown, field = 'userid'): Promise<string> {
+    const caller = await this.caller(request, url, { claimed: userid });
+    if (!this.isUserId(userid)) throw new HttpError(400, `${field} must be a user id (1 to 64 characters of A-Z a-z 0-9 _ . : -)`);
+    if (userid !== caller) throw new HttpError(403, `${field} must be the authenticated user`);
+    return caller;
+  }
+}

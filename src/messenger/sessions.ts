@@ -1,0 +1,37 @@
+/**
+ * The connected user of a socket: their profile comes from the token (name → username,
+ * picture → profilePic) and is refreshed in the core on every connection.
+ */
+import type { Context } from '../../generated/messenger/server.js';
+import type { MessengerContext, Session } from './context.js';
+import { REALM } from './directory.js';
+import { inProtocolTerms } from './errors.js';
+
+const claimText = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
+
+/**
+ * Records the socket's user in the core (created, or their profile refreshed from the token;
+ * trust mode has no profile and keeps the stored one) and remembers it for the socket.
+ */
+export async function identify(mc: MessengerContext, ctx: Context): Promise<Session> {
+  const user = await inProtocolTerms(() =>
+    mc.core.upsertUser({
+      realm: REALM,
+      externalId: ctx.userId,
+      name: claimText(ctx.attributes.name),
+      picture: claimText(ctx.attributes.picture),
+    }),
+  );
+  mc.directory.remember(user);
+  const session = { userId: user.id, externalId: user.externalId };
+  mc.setSession(ctx.socket, session);
+  return session;
+}
+
+/**
+ * The socket's session. It is made on connect; should that have failed (the store was
+ * unreachable), the first event makes it instead of failing for the connection's lifetime.
+ */
+export async function sessionOf(mc: MessengerContext, ctx: Context): Promise<Session> {
+  return mc.session(ctx.socket) ?? identify(mc, ctx);
+}
