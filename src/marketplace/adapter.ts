@@ -30,7 +30,7 @@ export const adapter: ProtocolAdapter = {
     // The same namespace object the stub registers `/presence` on.
     const online = new OnlineStatus(core, io.of('/presence'));
     const mediaUrl = mediaUrlOf(deps.publicUrl);
-    const attached = attachMarketplace(
+    attachMarketplace(
       io,
       { presence: presenceHandlers(core), chat: chatHandlers({ core, online, mediaUrl }) },
       {

@@ -3,12 +3,11 @@
  * token (or, where a browser cannot set headers, `?token=`), verified by the same authenticator.
  */
 import type { IncomingMessage } from 'node:http';
-import { HttpError, bearerToken } from '../server/http.js';
-import { ProtocolError } from '../../generated/runtime/errors.js';
-import type { Credential, Handshake, Identity } from '../../generated/runtime/server.js';
+import { HttpError } from '../server/http.js';
+import { requestIdentity, type Authenticate } from '../auth/http.js';
 import type { Role } from './identity.js';
 
-export type Authenticate = (credential: Credential) => Promise<Identity | null>;
+export type { Authenticate };
 
 /** Who made a request: their role and wire id. */
 export interface RequestUser {
@@ -27,18 +26,7 @@ export async function requestUser(
   url: URL,
   options: { roles: readonly Role[]; fromQuery?: boolean },
 ): Promise<RequestUser> {
-  const token = bearerToken(request) ?? (options.fromQuery === true ? (url.searchParams.get('token') ?? undefined) : undefined);
-  if (token === undefined) throw new HttpError(401, 'a Bearer token is required');
-  let identity: Identity | null;
-  try {
-    // The authenticator reads the token only; the rest of a handshake means nothing over HTTP.
-    const handshake = { headers: request.headers, query: {}, auth: {} } as unknown as Handshake;
-    identity = await authenticate({ namespace: '/chat', token, handshake });
-  } catch (error) {
-    if (error instanceof ProtocolError) throw new HttpError(error.status, error.message);
-    throw error;
-  }
-  if (identity === null) throw new HttpError(401, 'a Bearer token is required');
+  const identity = await requestIdentity(authenticate, request, url, { namespace: '/chat', queryToken: options.fromQuery });
   const role = identity.attributes?.['type'] as Role;
   if (!options.roles.includes(role)) throw new HttpError(403, `role '${String(role)}' may not use this endpoint`);
   return { role, externalId: identity.userId };

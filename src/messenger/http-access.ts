@@ -5,16 +5,14 @@
  * request without a token is taken to be from the user it names, as the socket's `auth.userid` is.
  */
 import type { IncomingMessage } from 'node:http';
-import { ProtocolError, type Credential } from '../../generated/messenger/server.js';
-import { createAuthenticator, type AuthenticatedIdentity } from '../auth/authenticator.js';
+import { ProtocolError } from '../../generated/messenger/server.js';
+import { createAuthenticator } from '../auth/authenticator.js';
 import type { AdapterDeps } from '../server/adapter.js';
-import { bearerToken, HttpError } from '../server/http.js';
+import { HttpError } from '../server/http.js';
+import { requestIdentity, type Authenticate } from '../auth/http.js';
 import type { ProtocolModel } from '../spec/model.js';
 
-export type Authenticate = (credential: Credential) => Promise<AuthenticatedIdentity | null>;
-
-/** HTTP has no socket handshake; the authenticator reads only the token and the trusted id. */
-const NO_HANDSHAKE = {} as Credential['handshake'];
+export type { Authenticate };
 
 /** A test of the spec's `UserId` schema (length and pattern), read from the spec so the two cannot drift. */
 export function userIdTest(model: ProtocolModel): (value: unknown) => value is string {
@@ -60,16 +58,11 @@ export class HttpAccess {
    * @param options.queryToken also accept `?token=`
    */
   async caller(request: IncomingMessage, url: URL, options: { claimed?: unknown; queryToken?: boolean } = {}): Promise<string> {
-    const token = bearerToken(request) ?? (options.queryToken === true ? (url.searchParams.get('token') ?? undefined) : undefined);
-    const claimed = token === undefined && typeof options.claimed === 'string' ? options.claimed : undefined;
-    let identity: AuthenticatedIdentity | null;
-    try {
-      identity = await this.authenticate({ namespace: '/', token, trustedUserId: claimed, handshake: NO_HANDSHAKE });
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      throw new HttpError(401, token === undefined ? 'an Authorization: Bearer <token> header is required' : error.message);
-    }
-    if (identity === null) throw new HttpError(401, 'an Authorization: Bearer <token> header is required');
+    const identity = await requestIdentity(this.authenticate, request, url, {
+      namespace: '/',
+      queryToken: options.queryToken,
+      claimed: typeof options.claimed === 'string' ? options.claimed : undefined,
+    });
     return identity.userId;
   }
 

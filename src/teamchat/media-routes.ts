@@ -12,12 +12,12 @@
  * unverified ids to it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Handshake } from '../../generated/runtime/server.js';
 import type { Attachment } from '../../generated/teamchat/types.js';
 import { createAuthenticator } from '../auth/authenticator.js';
 import { DEFAULT_MAX_MEDIA_BYTES } from '../core/index.js';
 import type { AdapterDeps } from '../server/adapter.js';
 import { bearerToken, HttpError, readBody, sendJson, type Route } from '../server/http.js';
+import { requestIdentity } from '../auth/http.js';
 import { mediaUrl } from './attachments.js';
 import { REALM } from './session.js';
 
@@ -32,20 +32,17 @@ export function mediaRoutes(deps: AdapterDeps): Route[] {
   if (namespace === undefined) throw new Error('teamchat: the spec has no / namespace');
   const authenticate = createAuthenticator(deps.model, namespace, deps.auth);
 
-  /** The user id (the JWT's `sub`) of a request; 401 without a valid token. */
-  const userIdOf = async (request: IncomingMessage, token: string | undefined): Promise<string> => {
-    if (token === undefined) throw new HttpError(401, 'a bearer token is required (Authorization: Bearer <JWT>)');
-    // The authenticator reads only the token here; it has no use for a socket handshake.
-    const identity = await authenticate({ namespace: namespace.path, token, handshake: { headers: request.headers } as Handshake });
-    if (identity === null) throw new HttpError(401, 'a bearer token is required (Authorization: Bearer <JWT>)');
-    return identity.userId;
+  /** The user id (the JWT's `sub`) of a request; 401 without a valid token (HTTP needs a JWT in every auth mode). */
+  const userIdOf = async (request: IncomingMessage, url: URL, queryToken: boolean): Promise<string> => {
+    if (bearerToken(request) === undefined && !(queryToken && url.searchParams.has('token'))) throw new HttpError(401, 'a bearer token is required (Authorization: Bearer <JWT>)');
+    return (await requestIdentity(authenticate, request, url, { namespace: namespace.path, queryToken })).userId;
   };
 
   const upload: Route = {
     method: 'POST',
     path: '/api/v1/media',
     async handle(request, response, _params, url) {
-      const externalId = await userIdOf(request, bearerToken(request));
+      const externalId = await userIdOf(request, url, false);
       const name = url.searchParams.get('name') ?? undefined;
       if (name !== undefined && (name.length === 0 || name.length > MAX_NAME))
         throw new HttpError(400, `name must be 1 to ${MAX_NAME} characters`);
@@ -71,7 +68,7 @@ export function mediaRoutes(deps: AdapterDeps): Route[] {
     path: '/media/:id',
     async handle(request, response, params, url) {
       // `?token=` lets an <img src> carry the token (as the other protocols' media routes do); the header is preferred.
-      const externalId = await userIdOf(request, bearerToken(request) ?? url.searchParams.get('token') ?? undefined);
+      const externalId = await userIdOf(request, url, true);
       const id = params['id'] ?? '';
       if (!MEDIA_ID.test(id)) throw new HttpError(404, `Media ${id.slice(0, 64)} not found`);
       const user = await deps.core.findUser(REALM, externalId);
