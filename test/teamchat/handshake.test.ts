@@ -4,7 +4,7 @@
  */
 import { SignJWT } from 'jose';
 import { Server } from 'socket.io';
-import { describe, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { connectTeamchat } from '../../generated/teamchat/client.js';
 import { adapter } from '../../src/teamchat/adapter.js';
 import type { Logger } from '../../src/server/logger.js';
