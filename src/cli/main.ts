@@ -1,4 +1,5 @@
 /** The `parley` command: dispatches to its subcommands, each of which has its own --help. */
+import { ConfigError } from '../server/config.js';
 import { UsageError, type Command } from './command.js';
 import { generateCommand } from './generate.js';
 import { serveCommand } from './serve.js';
@@ -31,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       console.error(`parley ${name}: ${error.message}\nRun 'parley ${name} --help' for usage.`);
       return 2;
     }

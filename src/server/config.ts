@@ -11,5 +11,16 @@ export function jwtKeyFromOptions(options: { jwtSecret?: string; jwtPublicKey?: 
       privateKeyPem: options.jwtPrivateKey ? readFileSync(options.jwtPrivateKey, 'utf8') : undefined,
     };
   }
-  return { algorithm: 'HS256', secret: options.jwtSecret ?? process.env.PARLEY_JWT_SECRET ?? DEV_SECRET };
+  // An empty variable is an unset one (`PARLEY_JWT_SECRET= parley serve`), not an empty key.
+  const secret = options.jwtSecret || process.env.PARLEY_JWT_SECRET || DEV_SECRET;
+  if (secret.length < MIN_SECRET_LENGTH) throw new ConfigError(`the JWT secret must be at least ${MIN_SECRET_LENGTH} characters (HS256 keys shorter than the hash are guessable)`);
+  return { algorithm: 'HS256', secret };
+}
+
+/** HS256 wants a key at least as long as its 256-bit hash. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** A configuration mistake, said to the user as it is. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
 }
