@@ -1,0 +1,37 @@
+/** Conditions of emits (CONVENTIONS.md §4.2), compiled. All of a list must hold. */
+import { asList, type Condition } from '../src/spec/vocabulary.js';
+import { compileUsers, type Scope } from './expressions.js';
+import type { UserKey } from './state.js';
+
+export type CompiledCondition = (scope: Scope) => boolean;
+
+/**
+ * Compiles `when`. `isOnline` answers whether a user has a socket in the namespace's presence
+ * namespace. `conversationNew` / `conversationExists` look at the state before the event.
+ */
+export function compileConditions(when: Condition | Condition[] | undefined, isOnline: (key: UserKey) => boolean): CompiledCondition {
+  const parts = asList(when).map((c): CompiledCondition => {
+    if (typeof c === 'object') {
+      if ('online' in c) {
+        const users = compileUsers(c.online);
+        return (s) => {
+          const keys = users(s);
+          return keys.length > 0 && keys.every(isOnline);
+        };
+      }
+      const users = compileUsers(c.offline);
+      return (s) => users(s).every((k) => !isOnline(k));
+    }
+    switch (c) {
+      case 'conversationNew':
+        return (s) => s.conversation !== undefined && !s.conversationExisted;
+      case 'conversationExists':
+        return (s) => s.conversation !== undefined && s.conversationExisted;
+      case 'firstConnection':
+        return (s) => s.first === true;
+      case 'lastDisconnection':
+        return (s) => s.last === true;
+    }
+  });
+  return (s) => parts.every((p) => p(s));
+}

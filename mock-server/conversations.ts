@@ -1,0 +1,69 @@
+/**
+ * Which conversation a client event is about (CONVENTIONS.md §3.1): named by id, or by its kind,
+ * participants and scope; the first alternative whose expressions are all in the request wins.
+ * Resolved before any effect, so that `conversationNew` describes the state before the event.
+ */
+import { asList, type ConversationRef } from '../src/spec/vocabulary.js';
+import { compileUsers, compileValue, requestPath, type Evaluator, type Scope } from './expressions.js';
+import { getPath } from './paths.js';
+import type { ConversationKind, ConversationRecord, Store, UserKey } from './state.js';
+
+interface Alternative {
+  /** The request paths its expressions read: all must be present for it to apply. */
+  readonly needs: readonly (string | number)[][];
+  readonly id?: Evaluator;
+  readonly kind?: ConversationKind;
+  readonly participants?: (s: Scope) => UserKey[];
+  readonly scope?: readonly Evaluator[];
+  readonly create: boolean;
+}
+
+/** What resolving found: the conversation, or what to create when the effect stores into it. */
+export interface Resolution {
+  readonly conversation?: ConversationRecord;
+  /** A conversation named by participants that does not exist yet. */
+  readonly missing?: { kind: ConversationKind; participants: UserKey[]; scope: unknown[]; create: boolean };
+  /** A conversation named by an id that does not exist. */
+  readonly unknownId?: string;
+  /** Whether the request named a conversation at all. */
+  readonly named: boolean;
+}
+
+export type CompiledConversation = (scope: Scope, store: Store, stateless: boolean) => Resolution;
+
+const exprsIn = (value: unknown): string[] =>
+  Array.isArray(value) ? value.flatMap(exprsIn) : typeof value === 'string' && value.startsWith('$request') ? [value] : [];
+
+export function compileConversation(ref: ConversationRef | ConversationRef[] | undefined): CompiledConversation {
+  const alternatives: Alternative[] = asList(ref).map((alt) => {
+    if ('id' in alt) return { needs: exprsIn(alt.id).map((e) => requestPath(e)!), id: compileValue(alt.id), create: false };
+    return {
+      needs: [...exprsIn(alt.participants), ...exprsIn(alt.scope ?? [])].map((e) => requestPath(e)!),
+      kind: alt.kind,
+      participants: compileUsers(alt.participants),
+      scope: (alt.scope ?? []).map(compileValue),
+      create: alt.create === true,
+    };
+  });
+  if (alternatives.length === 0) return () => ({ named: false });
+
+  return (s, store, stateless) => {
+    const alt = alternatives.find((a) => a.needs.every((p) => getPath(s.request, p) !== undefined)) ?? alternatives[alternatives.length - 1]!;
+    if (alt.id) {
+      const id = String(alt.id(s));
+      const conversation = store.conversations.get(id);
+      if (conversation) return { conversation, named: true };
+      if (stateless) {
+        // Stateless: any conversation named by id exists, with the actor in it.
+        return { conversation: store.createConversation({ id, kind: 'group', participants: [s.actor.key], createdAt: Date.parse(s.now) }), named: true };
+      }
+      return { unknownId: id, named: true };
+    }
+    const named = alt.participants!(s);
+    const participants = named.length === 2 && named[0] !== named[1] ? named : [...new Set(named)];
+    const scopeValues = alt.scope!.map((e) => e(s));
+    const conversation = store.findConversation(alt.kind!, participants, scopeValues);
+    if (conversation) return { conversation, named: true };
+    return { missing: { kind: alt.kind!, participants, scope: scopeValues, create: alt.create || stateless }, named: true };
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Serves the playground: a page of plain HTML and one ES module (mock-server/playground/), and
+ * socket.io-client's browser build from node_modules. No bundler.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const clientDist = join(dirname(createRequire(import.meta.url).resolve('socket.io-client/package.json')), 'dist');
+
+const FILES: Record<string, { file: string; type: string }> = {
+  '/_mock/playground/': { file: join(here, 'playground', 'index.html'), type: 'text/html; charset=utf-8' },
+  '/_mock/playground/app.js': { file: join(here, 'playground', 'app.js'), type: 'text/javascript; charset=utf-8' },
+  '/_mock/playground/style.css': { file: join(here, 'playground', 'style.css'), type: 'text/css; charset=utf-8' },
+  '/_mock/playground/socket.io.esm.min.js': { file: join(clientDist, 'socket.io.esm.min.js'), type: 'text/javascript; charset=utf-8' },
+};
+
+const cache = new Map<string, Buffer>();
+
+/** Serves the playground's files; false when the path is not one of them. */
+export function handlePlayground(req: IncomingMessage, res: ServerResponse): boolean {
+  const path = new URL(req.url ?? '/', 'http://mock').pathname;
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (path === '/' || path === '/_mock/playground') {
+    res.writeHead(302, { location: '/_mock/playground/' });
+    res.end();
+    return true;
+  }
+  const entry = FILES[path];
+  if (!entry) return false;
+  let body = cache.get(entry.file);
+  if (!body) {
+    body = readFileSync(entry.file);
+    // The playground's own files are read each time in development; the client build once.
+    if (entry.file.startsWith(clientDist)) cache.set(entry.file, body);
+  }
+  res.writeHead(200, { 'content-type': entry.type, 'content-length': body.byteLength, 'cache-control': 'no-cache' });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}
