@@ -39,6 +39,8 @@ export interface EventModel {
   readonly ack?: JsonSchema;
   /** What the server does on this client event (client events only). */
   readonly reaction?: ReceiveOperationExt;
+  /** The operation's own description (its decisions, for client events). */
+  readonly operationDescription?: string;
 }
 
 export interface NamespaceModel {
@@ -224,6 +226,7 @@ function eventOf(
     parameters: ext?.parameters as Record<string, JsonSchema> | undefined,
     ack,
     reaction: direction === 'client' ? (operation['x-socketio'] as ReceiveOperationExt | undefined) : undefined,
+    operationDescription: typeof operation.description === 'string' ? operation.description : undefined,
   };
 }
 

@@ -152,7 +152,7 @@ function docEvent(model: ProtocolModel, doc: unknown, event: EventModel): DocEve
     name: event.name,
     anchor: `${event.direction}-${event.channelKey}-${event.name}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-'),
     summary: oneLine(event.summary ?? event.title ?? ''),
-    description: (event.description ?? '').trim(),
+    description: [event.description, event.operationDescription].filter(Boolean).map((d) => d!.trim()).join('\n\n'),
     fields: fieldRows(doc, event.payload),
     example: event.examples[0] ? JSON.stringify(event.examples[0].payload, null, 2) : undefined,
     emits: (event.reaction?.emits ?? []).map((e) => emitRow(doc, e)),
