@@ -14,10 +14,10 @@
  * `get_chats` (answered once the socket is in its rooms), then the messages. Everything is on
  * 127.0.0.1, bounded in messages and time, and stopped at the end.
  *
- * To see where a server's time goes: `PARLEY_BENCH_PROFILE_DIR=/tmp/prof npm run bench -- --only
- * rooms-fanout --quick` writes a V8 CPU profile of each server child there.
+ * To see where a server's time goes: `PARLEY_BENCH_PROFILE=/tmp/prof npm run bench -- --only
+ * rooms-fanout --quick` writes a V8 CPU profile of each server child's measured window there.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
+import { reply, serveChild, stopChild, type Row, type Stats } from '../lib/child.js';
 import { io as connect, type Socket } from 'socket.io-client';
 
 export const name = 'rooms-fanout';
@@ -36,15 +37,6 @@ const TARGET = 0.7;
 const KEY = { algorithm: 'HS256' as const, secret: 'parley-bench-secret-0123456789abcdef' };
 const TEXT = 'lorem ipsum dolor sit amet '.repeat(2);
 
-interface Row {
-  scenario: string;
-  metric: string;
-  parley: string;
-  plain?: string;
-  ratio?: string;
-  target?: string;
-  met?: boolean;
-}
 
 interface WireUser {
   user_id: string;
@@ -61,14 +53,6 @@ interface Ready {
   tokens?: string[];
 }
 
-/** What a server child reports after a round. */
-interface Stats {
-  type: 'stats';
-  /** Messages stored in the room (reference server), or broadcast (plain). */
-  stored: number;
-  /** The server process's CPU time during the round, in microseconds. */
-  cpuMicros: number;
-}
 
 interface RoundResult {
   deliveriesPerSecond: number;
@@ -147,7 +131,7 @@ export async function run(options: { quick: boolean }): Promise<Row[]> {
 async function measure(role: 'plain' | 'parley', messages: number, timeLimitMs: number): Promise<RoundResult> {
   const child = fork(fileURLToPath(import.meta.url), [], {
     env: { ...process.env, PARLEY_BENCH_ROLE: role, LOG_LEVEL: 'silent', NODE_ENV: 'production' },
-    execArgv: ['--import', 'tsx', ...profiling()],
+    execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const sockets: Socket[] = [];
@@ -221,11 +205,6 @@ async function measure(role: 'plain' | 'parley', messages: number, timeLimitMs: 
   }
 }
 
-/** Node flags that write the server child's CPU profile, when PARLEY_BENCH_PROFILE_DIR is set. */
-function profiling(): string[] {
-  const dir = process.env.PARLEY_BENCH_PROFILE_DIR;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-}
 
 /** Connects a member as the rooms app does (`connected`, then `get_chats`); resolves once it is in its rooms. */
 async function joinMember(ready: Ready, user: WireUser, token: string | undefined, sockets: Socket[]): Promise<void> {
@@ -252,38 +231,7 @@ async function joinMember(ready: Ready, user: WireUser, token: string | undefine
   });
 }
 
-/** Asks a server child to stop, and kills it if it has not within 15 s. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.connected) child.send({ type: 'stop' });
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-  });
-}
 
-/** The next IPC message of `type` from a child, or an error after `ms` or if it exits. */
-function reply<T extends { type: string }>(child: ChildProcess, type: T['type'], ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`no '${type}' from the server child within ${ms} ms`)), ms);
-    const onMessage = (message: { type: string }) => {
-      if (message.type === type) done(undefined, message as T);
-    };
-    const onExit = (code: number | null) => done(new Error(`the server child exited (${code}) before '${type}'`));
-    const done = (error?: Error, value?: T) => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // The server children.
@@ -351,27 +299,6 @@ async function serveParley(): Promise<void> {
   );
 }
 
-/** The child's side of the IPC: ready, then CPU time from `start` to `stats`, then stop. */
-function serveChild(ready: Ready, stored: () => Promise<number>, stop: () => Promise<void>): void {
-  let cpu = process.cpuUsage();
-  let stopping: Promise<void> | undefined;
-  const finish = () => {
-    stopping ??= stop().finally(() => process.exit(0));
-  };
-  process.on('message', (message: { type: string }) => {
-    if (message.type === 'start') {
-      cpu = process.cpuUsage();
-      process.send!({ type: 'started' });
-    }
-    if (message.type === 'stats') {
-      const used = process.cpuUsage(cpu);
-      void stored().then((n) => process.send!({ type: 'stats', stored: n, cpuMicros: used.user + used.system } satisfies Stats));
-    }
-    if (message.type === 'stop') finish();
-  });
-  process.on('disconnect', finish);
-  process.send!(ready);
-}
 
 const role = process.env.PARLEY_BENCH_ROLE;
 if (role === 'plain') await servePlain();

@@ -11,15 +11,15 @@
  * plain and reference servers alternate for several rounds; medians are reported. Everything is
  * on 127.0.0.1, bounded in messages and time, and stopped at the end.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
+import { reply, serveChild, stopChild, type Row, type Stats } from '../lib/child.js';
 import { io as connect, type Socket } from 'socket.io-client';
 
 export const name = 'teamchat-fanout';
@@ -30,15 +30,6 @@ const WINDOW = 32;
 const TARGET = 0.7;
 const KEY = { algorithm: 'HS256' as const, secret: 'parley-bench-secret-0123456789abcdef' };
 
-interface Row {
-  scenario: string;
-  metric: string;
-  parley: string;
-  plain?: string;
-  ratio?: string;
-  target?: string;
-  met?: boolean;
-}
 
 /** What a server child reports when ready. */
 interface Ready {
@@ -49,14 +40,6 @@ interface Ready {
   tokens?: string[];
 }
 
-/** What a server child reports after a round. */
-interface Stats {
-  type: 'stats';
-  /** Messages stored in the room (the reference server), or handled (plain). */
-  stored: number;
-  /** The server process's CPU time during the round, in microseconds. */
-  cpuMicros: number;
-}
 
 interface RoundResult {
   deliveriesPerSecond: number;
@@ -217,37 +200,10 @@ async function measure(role: 'plain' | 'parley', messages: number, timeLimitMs: 
     };
   } finally {
     for (const socket of sockets) socket.disconnect();
-    if (child.connected) child.send({ type: 'stop' });
-    if (child.exitCode === null)
-      await new Promise<void>((resolve) => {
-        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-      });
+    await stopChild(child);
   }
 }
 
-/** The next IPC message of `type` from a child, or an error after `ms` or if it exits. */
-function reply<T extends { type: string }>(child: ChildProcess, type: T['type'], ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`no '${type}' from the server child within ${ms} ms`)), ms);
-    const onMessage = (message: { type: string }) => {
-      if (message.type === type) done(undefined, message as T);
-    };
-    const onExit = (code: number | null) => done(new Error(`the server child exited (${code}) before '${type}'`));
-    const done = (error?: Error, value?: T) => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // The server children.
@@ -333,40 +289,6 @@ async function serveParley(): Promise<void> {
   );
 }
 
-/**
- * The child's side of the IPC: ready, then CPU time from `start` to `stats`, then stop.
- * PARLEY_BENCH_PROFILE=<dir> also writes a V8 CPU profile of that window (open it in DevTools).
- */
-function serveChild(ready: Ready, stored: () => Promise<number>, stop: () => Promise<void>): void {
-  let cpu = process.cpuUsage();
-  const profileDir = process.env.PARLEY_BENCH_PROFILE;
-  const profiler = profileDir ? new Session() : undefined;
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) => profiler!.post(method, (err, result) => (err ? reject(err) : resolve(result))));
-  process.on('message', async (message: { type: string }) => {
-    if (message.type === 'start') {
-      if (profiler) {
-        profiler.connect();
-        await post('Profiler.enable');
-        await post('Profiler.start');
-      }
-      cpu = process.cpuUsage();
-      process.send!({ type: 'started' });
-    }
-    if (message.type === 'stats') {
-      const used = process.cpuUsage(cpu);
-      if (profiler) {
-        const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-        writeFileSync(join(profileDir!, `${process.env.PARLEY_BENCH_ROLE}-${process.pid}.cpuprofile`), JSON.stringify(profile));
-        profiler.disconnect();
-      }
-      void stored().then((n) => process.send!({ type: 'stats', stored: n, cpuMicros: used.user + used.system } satisfies Stats));
-    }
-    if (message.type === 'stop') void stop().finally(() => process.exit(0));
-  });
-  process.on('disconnect', () => void stop().finally(() => process.exit(0)));
-  process.send!(ready);
-}
 
 const role = process.env.PARLEY_BENCH_ROLE;
 if (role === 'plain') await servePlain();
