@@ -119,6 +119,20 @@ export function useMessengerServer(backend: Backend, options: { authMode?: AuthM
       return found !== null && (await current().core.presence.isOnline(found.id)) === online;
     }, `${user} to be ${online ? 'online' : 'offline'}`);
 
+  /**
+   * Waits until the server has finished this socket's connection work (its onConnect emits to
+   * counterparts), so that a test's next step does not race it: the server handles a socket's
+   * events in order after that work, so the answer to an unknown event comes after it. The
+   * probe's error is then dropped from the log.
+   */
+  const settled = async (tab: Tab): Promise<void> => {
+    const probe = `probe-${randomBytes(3).toString('hex')}`;
+    tab.raw(probe, {});
+    await waitFor(() => tab.log.some((r) => r.event === 'error' && (r.payload as { event?: string }).event === probe), `the connection of ${tab.user} to settle`, 5000);
+    const at = tab.log.findIndex((r) => r.event === 'error' && (r.payload as { event?: string }).event === probe);
+    tab.log.splice(at, 1);
+  };
+
   const open = async (user: string, auth: { token: string } | { userid: string }, waitUntilOnline: boolean): Promise<Tab> => {
     const client = connectMessenger(current().url, {
       auth,
@@ -148,6 +162,7 @@ export function useMessengerServer(backend: Backend, options: { authMode?: AuthM
     tabs.push(tab);
     await client.ready();
     if (waitUntilOnline) await waitOnline(user);
+    await settled(tab);
     return tab;
   };
 
