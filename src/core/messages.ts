@@ -81,6 +81,10 @@ export class Messages {
    * (found: return it, `duplicate: true`), take `last_seq + 1`, insert, and move the
    * participants' last activity and the online recipients' delivery state.
    *
+   * SQLite: stores arriving together share one transaction and one commit (group commit,
+   * `Database.transactGrouped`), each in its own savepoint, in call order; a failing store
+   * rejects alone.
+   *
    * @example
    * const { message, duplicate } = await messages.store({ conversationId, senderId: ada.id, text: 'Hi', clientId: 'c-1' });
    */
@@ -99,7 +103,7 @@ export class Messages {
     const online = new Set(input.deliveredTo ?? []);
 
     try {
-      return await this.database.transact(async (trx) => {
+      return await this.database.transactGrouped(async (trx) => {
         await requireParticipant(trx, input.conversationId, input.senderId, { lock: { dialect: this.database.dialect } });
         const participants = await trx
           .selectFrom('participants')

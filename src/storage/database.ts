@@ -19,12 +19,31 @@ export interface OpenDatabaseOptions extends SqliteOptions, PostgresOptions {}
 const MAX_ATTEMPTS = 3;
 
 /**
+ * The most calls one SQLite group commit runs: bounds how long the last of them waits (and
+ * how long the write lock is held) when many arrive at once.
+ */
+export const MAX_GROUP = 64;
+
+/** A `transactGrouped` call waiting for its group's commit. */
+interface GroupedCall {
+  fn: (trx: Kysely<Schema>) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  /** Set once `fn` has run in its savepoint; reported only after the group's commit. */
+  outcome?: { value: unknown } | { error: unknown };
+}
+
+/**
  * A migrated database. Every query goes through `read` or `transact`, which is what lets
  * `close()` wait for the work in flight instead of cutting it off.
  */
 export class Database {
   readonly #db: Kysely<Schema>;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** SQLite: the `transactGrouped` calls waiting for the next group. */
+  readonly #queued: GroupedCall[] = [];
+  /** SQLite: whether a group is being run (the next one starts when it ends). */
+  #grouping = false;
   #closed: Promise<void> | undefined;
 
   constructor(
@@ -87,6 +106,71 @@ export class Database {
   }
 
   /**
+   * Like `transact`, but in SQLite the calls that arrive while a group is running are run
+   * together in the next transaction (at most `MAX_GROUP`, in call order), each in its own
+   * savepoint, and committed once: one fsync and one `BEGIN`/`COMMIT` for the group instead of
+   * one per call. A call that throws rolls back its savepoint only and rejects alone; every
+   * call resolves only after the shared commit, and all of them reject if it fails.
+   *
+   * PostgreSQL: the same as `transact` (its pool runs transactions in parallel and the server
+   * groups commits in its WAL itself).
+   *
+   * `fn` must use only the `trx` it is given, and must not leave anything to undo outside the
+   * database: its result is kept until the commit, and a failed commit drops it.
+   */
+  transactGrouped<T>(fn: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
+    if (this.dialect !== 'sqlite') return this.transact(fn);
+    return this.#track(
+      () =>
+        new Promise<T>((resolve, reject) => {
+          this.#queued.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+          if (!this.#grouping) void this.#runGroups();
+        }),
+    );
+  }
+
+  /**
+   * Runs groups until none is queued. Not tracked itself: the calls it runs are, so `close()`
+   * waits for it.
+   */
+  async #runGroups(): Promise<void> {
+    this.#grouping = true;
+    try {
+      while (this.#queued.length > 0) await this.#runGroup();
+    } finally {
+      this.#grouping = false;
+    }
+  }
+
+  /** One group: a transaction, a savepoint per call, one commit, then every call settled. */
+  async #runGroup(): Promise<void> {
+    let group: GroupedCall[] | undefined;
+    try {
+      await this.#db.connection().execute(async (conn) => {
+        // Taken once the connection is ours: the calls that queued while waiting for it join.
+        group = this.#queued.splice(0, MAX_GROUP);
+        await sql`begin immediate`.execute(conn);
+        try {
+          for (const call of group) await runInSavepoint(conn, call);
+          await sql`commit`.execute(conn);
+        } catch (error) {
+          await sql`rollback`.execute(conn).catch(() => {});
+          throw error;
+        }
+      });
+    } catch (error) {
+      // Nothing of the group was committed (or the connection could not be had: the calls
+      // that would have formed the group fail as their own transactions would have).
+      for (const call of group ?? this.#queued.splice(0, MAX_GROUP)) call.reject(error);
+      return;
+    }
+    for (const call of group ?? []) {
+      if (call.outcome !== undefined && 'value' in call.outcome) call.resolve(call.outcome.value);
+      else call.reject(call.outcome?.error);
+    }
+  }
+
+  /**
    * Stops accepting work, waits for the queries and transactions in flight to finish, then
    * closes the connection(s). Idempotent.
    */
@@ -110,6 +194,26 @@ export class Database {
     promise.then(forget, forget);
     return promise;
   }
+}
+
+/**
+ * Runs one grouped call in a savepoint and keeps its outcome. Its failure undoes only its own
+ * work; if even that cannot be undone (SQLite ended the whole transaction, as it does on some
+ * I/O errors), the group fails.
+ */
+async function runInSavepoint(conn: Kysely<Schema>, call: GroupedCall): Promise<void> {
+  await sql`savepoint grouped_call`.execute(conn);
+  try {
+    call.outcome = { value: await call.fn(conn) };
+  } catch (error) {
+    call.outcome = { error };
+    try {
+      await sql`rollback to grouped_call`.execute(conn);
+    } catch {
+      throw error;
+    }
+  }
+  await sql`release grouped_call`.execute(conn);
 }
 
 /**
