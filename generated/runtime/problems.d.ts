@@ -6,6 +6,8 @@ export interface PayloadProblem {
   readonly field: string;
   /** A sentence naming the field and the reason (`receiverid is required`). */
   readonly message: string;
+  /** Set when the problem is a binary over its size limit (error kind `payloadTooLarge`, 413). */
+  readonly tooLarge?: true;
 }
 
 /** Turns one ajv error into a {@link PayloadProblem}. */

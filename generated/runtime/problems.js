@@ -20,5 +20,7 @@ export function describePayloadError(error) {
   else if (error.keyword === 'additionalProperties') reason = 'is not allowed';
   else if (error.keyword === 'enum')
     reason = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-  return { field, message: field ? `${field} ${reason}` : `payload ${reason}` };
+  const problem = { field, message: field ? `${field} ${reason}` : `payload ${reason}` };
+  // A binary over its limit is not a malformed payload: CONVENTIONS.md §5 gives it its own kind (413).
+  return error.keyword === 'x-socketio-binary' ? { ...problem, tooLarge: true } : problem;
 }

@@ -346,7 +346,13 @@ export function attachNamespace(
         enqueue(() =>
           run(e.wire, async () => {
             const problems = validate(spec.path, 'client', e.wire, payload);
-            if (problems.length) throw new ProtocolError('invalidPayload', problems[0]!.message, problems[0]!.field);
+            const problem = problems[0];
+            if (problem)
+              throw new ProtocolError(
+                problem.tooLarge ? 'payloadTooLarge' : 'invalidPayload',
+                problem.message,
+                problem.field,
+              );
             if (spec.announce?.event === e.wire && !state.identity) {
               const announced = valueAt(payload, spec.announce.path);
               state.identity = { userId: String(announced) };

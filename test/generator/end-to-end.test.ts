@@ -88,6 +88,16 @@ describe('generated messenger stub and client', () => {
     expect(ada.socket.connected).toBe(true);
   });
 
+  it('answers a file over its size limit with 413 payloadTooLarge, not a 400', async () => {
+    const { server, calls } = await messengerServer({ sendMedia: () => void calls.push('sendMedia') });
+    const ada = messengerClient(server.url, 'u-ada');
+    await ada.ready();
+    const error = nextEvent<Record<string, unknown>>(ada.socket, 'error', 10_000);
+    ada.sendMedia({ messageid: 'm1', senderid: 'u-ada', receiverid: 'u-grace', mimeType: 'image/png', file: new Uint8Array(10 * 1024 * 1024 + 1) });
+    expect(await error).toMatchObject({ event: 'sendMedia', statusCode: 413, field: 'file' });
+    expect(calls).toEqual([]);
+  });
+
   it('refuses a payload whose identity field is another user (403), without calling the handler', async () => {
     const { server, calls } = await messengerServer();
     const ada = messengerClient(server.url, 'u-ada');
