@@ -18,689 +18,30 @@ function ucs2length(str) {
   return length;
 }
 
-export const v_root_client_0 = validate10;
-const schema11 = {"$ref":"spec#/components/schemas/SendMessageRequest"};
-const schema13 = {"type":"object","required":["messageid","senderid","receiverid","message"],"properties":{"messageid":{"$ref":"#/components/schemas/ClientMessageId"},"senderid":{"$ref":"#/components/schemas/UserId","description":"Must be the connected user."},"receiverid":{"$ref":"#/components/schemas/UserId"},"message":{"$ref":"#/components/schemas/MessageText"}},"additionalProperties":false};
-const schema14 = {"type":"string","description":"The client's own id for a message, echoed back in `newMessage`/`newMedia`; sends are idempotent on it.","minLength":1,"maxLength":64};
-const schema15 = {"type":"string","description":"A user id (the JWT `sub`).","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_.:-]+$"};
-const schema17 = {"type":"string","minLength":1,"maxLength":5000};
+export const v_root_client_0 = validate21;
+const schema6 = {"$ref":"spec#/components/schemas/SendMessageRequest"};
+const schema8 = {"type":"object","required":["messageid","senderid","receiverid","message"],"properties":{"messageid":{"$ref":"#/components/schemas/ClientMessageId"},"senderid":{"$ref":"#/components/schemas/UserId","description":"Must be the connected user."},"receiverid":{"$ref":"#/components/schemas/UserId"},"message":{"$ref":"#/components/schemas/MessageText"}},"additionalProperties":false};
+const schema9 = {"type":"string","description":"The client's own id for a message, echoed back in `newMessage`/`newMedia`; sends are idempotent on it.","minLength":1,"maxLength":64};
 const func2 = ucs2length;
-const pattern0 = new RegExp("^[A-Za-z0-9_.:-]+$", "u");
-
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((data.messageid === undefined) && (missing0 = "messageid")) || ((data.senderid === undefined) && (missing0 = "senderid"))) || ((data.receiverid === undefined) && (missing0 = "receiverid"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((key0 === "messageid") || (key0 === "senderid")) || (key0 === "receiverid")) || (key0 === "message"))){
-validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.messageid !== undefined){
-let data0 = data.messageid;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate12.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate12.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.senderid !== undefined){
-let data1 = data.senderid;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 64){
-validate12.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate12.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data1)){
-validate12.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.receiverid !== undefined){
-let data2 = data.receiverid;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data2 === "string"){
-if(func2(data2) > 64){
-validate12.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 1){
-validate12.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data2)){
-validate12.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message !== undefined){
-let data3 = data.message;
-const _errs11 = errors;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data3 === "string"){
-if(func2(data3) > 5000){
-validate12.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/MessageText/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"}];
-return false;
-}
-else {
-if(func2(data3) < 1){
-validate12.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/MessageText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/MessageText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate12.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(validate12(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
-errors = vErrors.length;
-}
-validate10.errors = vErrors;
-return errors === 0;
-}
-
-export const v_root_client_1 = validate14;
-const schema18 = {"$ref":"spec#/components/schemas/SendMediaRequest"};
-const schema19 = {"type":"object","required":["messageid","senderid","receiverid","mimeType","file"],"properties":{"messageid":{"$ref":"#/components/schemas/ClientMessageId"},"senderid":{"$ref":"#/components/schemas/UserId","description":"Must be the connected user."},"receiverid":{"$ref":"#/components/schemas/UserId"},"mimeType":{"$ref":"#/components/schemas/MimeType"},"file":{"description":"The file's bytes, as a Socket.IO binary attachment (at most 10 MiB).","x-socketio-binary":{"maxBytes":10485760}}},"additionalProperties":false};
-const schema23 = {"type":"string","description":"Decision: the MIME types a server accepts. The original accepted any; Parley accepts common\nimages, audio, video and PDF, and checks the bytes against the declared type.\n","enum":["image/jpeg","image/png","image/gif","image/webp","video/mp4","video/webm","audio/mpeg","audio/ogg","audio/webm","application/pdf"]};
-
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.messageid === undefined) && (missing0 = "messageid")) || ((data.senderid === undefined) && (missing0 = "senderid"))) || ((data.receiverid === undefined) && (missing0 = "receiverid"))) || ((data.mimeType === undefined) && (missing0 = "mimeType"))) || ((data.file === undefined) && (missing0 = "file"))){
-validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "messageid") || (key0 === "senderid")) || (key0 === "receiverid")) || (key0 === "mimeType")) || (key0 === "file"))){
-validate15.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.messageid !== undefined){
-let data0 = data.messageid;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate15.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate15.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate15.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.senderid !== undefined){
-let data1 = data.senderid;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 64){
-validate15.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate15.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data1)){
-validate15.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate15.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.receiverid !== undefined){
-let data2 = data.receiverid;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data2 === "string"){
-if(func2(data2) > 64){
-validate15.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 1){
-validate15.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data2)){
-validate15.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate15.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.mimeType !== undefined){
-let data3 = data.mimeType;
-const _errs11 = errors;
-if(typeof data3 !== "string"){
-validate15.errors = [{instancePath:instancePath+"/mimeType",schemaPath:"#/components/schemas/MimeType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((((((data3 === "image/jpeg") || (data3 === "image/png")) || (data3 === "image/gif")) || (data3 === "image/webp")) || (data3 === "video/mp4")) || (data3 === "video/webm")) || (data3 === "audio/mpeg")) || (data3 === "audio/ogg")) || (data3 === "audio/webm")) || (data3 === "application/pdf"))){
-validate15.errors = [{instancePath:instancePath+"/mimeType",schemaPath:"#/components/schemas/MimeType/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.file !== undefined){
-let data4 = data.file;
-const _errs14 = errors;
-if(!((data4 instanceof Uint8Array || data4 instanceof ArrayBuffer || ArrayBuffer.isView(data4)) ? data4.byteLength <= 10485760 : (typeof Blob !== "undefined" && data4 instanceof Blob && data4.size <= 10485760))){
-validate15.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/x-socketio-binary",keyword:"x-socketio-binary",params:{},message:"must be binary data of at most 10485760 bytes"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate15.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(validate15(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-errors = vErrors.length;
-}
-validate14.errors = vErrors;
-return errors === 0;
-}
-
-export const v_root_client_2 = validate17;
-const schema24 = {"$ref":"spec#/components/schemas/DeleteMessageRequest"};
-const schema25 = {"type":"object","required":["chatid","senderid","receiverid"],"properties":{"chatid":{"$ref":"#/components/schemas/StoredId","description":"The stored message's `_id`."},"senderid":{"$ref":"#/components/schemas/UserId","description":"Must be the connected user, who sent the message."},"receiverid":{"$ref":"#/components/schemas/UserId"}},"additionalProperties":false};
-const schema26 = {"type":"string","description":"An id the server assigned (a thread or a stored message).","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_-]+$"};
-const pattern4 = new RegExp("^[A-Za-z0-9_-]+$", "u");
-
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.chatid === undefined) && (missing0 = "chatid")) || ((data.senderid === undefined) && (missing0 = "senderid"))) || ((data.receiverid === undefined) && (missing0 = "receiverid"))){
-validate18.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "chatid") || (key0 === "senderid")) || (key0 === "receiverid"))){
-validate18.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.chatid !== undefined){
-let data0 = data.chatid;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate18.errors = [{instancePath:instancePath+"/chatid",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate18.errors = [{instancePath:instancePath+"/chatid",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern4.test(data0)){
-validate18.errors = [{instancePath:instancePath+"/chatid",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate18.errors = [{instancePath:instancePath+"/chatid",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.senderid !== undefined){
-let data1 = data.senderid;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 64){
-validate18.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate18.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data1)){
-validate18.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate18.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.receiverid !== undefined){
-let data2 = data.receiverid;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data2 === "string"){
-if(func2(data2) > 64){
-validate18.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 1){
-validate18.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data2)){
-validate18.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate18.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate18.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(validate18(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
-errors = vErrors.length;
-}
-validate17.errors = vErrors;
-return errors === 0;
-}
-
-export const v_root_client_3 = validate20;
-const schema29 = {"$ref":"spec#/components/schemas/SeeMessageRequest"};
-const schema30 = {"type":"object","required":["senderid","userid"],"properties":{"senderid":{"$ref":"#/components/schemas/UserId","description":"The user whose messages were seen."},"userid":{"$ref":"#/components/schemas/UserId","description":"The viewer; must be the connected user."}},"additionalProperties":false};
-
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.senderid === undefined) && (missing0 = "senderid")) || ((data.userid === undefined) && (missing0 = "userid"))){
-validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((key0 === "senderid") || (key0 === "userid"))){
-validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.senderid !== undefined){
-let data0 = data.senderid;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate21.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate21.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data0)){
-validate21.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.userid !== undefined){
-let data1 = data.userid;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 64){
-validate21.errors = [{instancePath:instancePath+"/userid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate21.errors = [{instancePath:instancePath+"/userid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data1)){
-validate21.errors = [{instancePath:instancePath+"/userid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/userid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate21.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(validate21(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-validate20.errors = vErrors;
-return errors === 0;
-}
-
-export const v_root_server_4 = validate23;
-const schema33 = {"$ref":"spec#/components/schemas/DeliveredMessage"};
-const schema34 = {"type":"object","required":["receiverid"],"properties":{"receiverid":{"$ref":"#/components/schemas/UserId"}},"additionalProperties":false};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.receiverid === undefined) && (missing0 = "receiverid")){
-validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(typeof data === "string"){
+if(func2(data) > 64){
+validate24.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "receiverid")){
-validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(func2(data) < 1){
+validate24.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.receiverid !== undefined){
-let data0 = data.receiverid;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate24.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate24.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data0)){
-validate24.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
 }
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -708,70 +49,566 @@ validate24.errors = vErrors;
 return errors === 0;
 }
 
+const schema10 = {"type":"string","description":"A user id (the JWT `sub`).","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_.:-]+$"};
+const pattern0 = new RegExp("^[A-Za-z0-9_.:-]+$", "u");
+
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(typeof data === "string"){
+if(func2(data) > 64){
+validate26.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data) < 1){
+validate26.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data)){
+validate26.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate26.errors = vErrors;
+return errors === 0;
+}
+
+const schema11 = {"type":"string","minLength":1,"maxLength":5000};
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(typeof data === "string"){
+if(func2(data) > 5000){
+validate29.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"}];
+return false;
+}
+else {
+if(func2(data) < 1){
+validate29.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate29.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate24(data, {instancePath,parentData,parentDataProperty,rootData}))){
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.messageid === undefined) && (missing0 = "messageid")) || ((data.senderid === undefined) && (missing0 = "senderid"))) || ((data.receiverid === undefined) && (missing0 = "receiverid"))) || ((data.message === undefined) && (missing0 = "message"))){
+validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "messageid") || (key0 === "senderid")) || (key0 === "receiverid")) || (key0 === "message"))){
+validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.messageid !== undefined){
+const _errs2 = errors;
+if(!(validate24(data.messageid, {instancePath:instancePath+"/messageid",parentData:data,parentDataProperty:"messageid",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.senderid !== undefined){
+const _errs3 = errors;
+if(!(validate26(data.senderid, {instancePath:instancePath+"/senderid",parentData:data,parentDataProperty:"senderid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiverid !== undefined){
+const _errs4 = errors;
+if(!(validate26(data.receiverid, {instancePath:instancePath+"/receiverid",parentData:data,parentDataProperty:"receiverid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs5 = errors;
+if(!(validate29(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 validate23.errors = vErrors;
 return errors === 0;
 }
 
-export const v_root_server_5 = validate26;
-const schema36 = {"$ref":"spec#/components/schemas/Thread"};
-const schema37 = {"type":"object","description":"A thread between two users, as seen by the user who receives it.","x-parley-entity":{"kind":"conversation","id":"_id"},"required":["_id","participants","last_message","last_message_sender_id","last_message_Username","last_message_timestamp","contentType","unreadCount"],"properties":{"_id":{"$ref":"#/components/schemas/StoredId"},"participants":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"#/components/schemas/Participant"}},"last_message":{"type":"string","maxLength":5000,"description":"The last message's text; empty for media."},"last_message_sender_id":{"$ref":"#/components/schemas/UserId"},"last_message_Username":{"type":"string","maxLength":200,"description":"The last sender's display name (the capital U is the document's)."},"last_message_timestamp":{"type":"string","format":"date-time"},"contentType":{"type":"string","maxLength":100,"description":"`text`, or the MIME type of the last media message."},"unreadCount":{"type":"integer","minimum":0,"description":"Unread messages in this thread for the receiving user."}},"additionalProperties":false};
-const schema39 = {"type":"object","required":["userid","username","is_online","profilePic"],"properties":{"userid":{"$ref":"#/components/schemas/UserId"},"username":{"type":"string","maxLength":200},"is_online":{"type":"string","enum":["0","1"],"description":"\"1\" while the user has a socket connected, else \"0\" (a string, as in the original)."},"profilePic":{"type":"string","maxLength":2048,"description":"A picture URL, or empty."}},"additionalProperties":false};
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate23(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_client_1 = validate32;
+const schema12 = {"$ref":"spec#/components/schemas/SendMediaRequest"};
+const schema13 = {"type":"object","required":["messageid","senderid","receiverid","mimeType","file"],"properties":{"messageid":{"$ref":"#/components/schemas/ClientMessageId"},"senderid":{"$ref":"#/components/schemas/UserId","description":"Must be the connected user."},"receiverid":{"$ref":"#/components/schemas/UserId"},"mimeType":{"$ref":"#/components/schemas/MimeType"},"file":{"description":"The file's bytes, as a Socket.IO binary attachment (at most 10 MiB).","x-socketio-binary":{"maxBytes":10485760}}},"additionalProperties":false};
+const schema14 = {"type":"string","description":"Decision: the MIME types a server accepts. The original accepted any; Parley accepts common\nimages, audio, video and PDF, and checks the bytes against the declared type.\n","enum":["image/jpeg","image/png","image/gif","image/webp","video/mp4","video/webm","audio/mpeg","audio/ogg","audio/webm","application/pdf"]};
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((((data === "image/jpeg") || (data === "image/png")) || (data === "image/gif")) || (data === "image/webp")) || (data === "video/mp4")) || (data === "video/webm")) || (data === "audio/mpeg")) || (data === "audio/ogg")) || (data === "audio/webm")) || (data === "application/pdf"))){
+validate37.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.messageid === undefined) && (missing0 = "messageid")) || ((data.senderid === undefined) && (missing0 = "senderid"))) || ((data.receiverid === undefined) && (missing0 = "receiverid"))) || ((data.mimeType === undefined) && (missing0 = "mimeType"))) || ((data.file === undefined) && (missing0 = "file"))){
+validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "messageid") || (key0 === "senderid")) || (key0 === "receiverid")) || (key0 === "mimeType")) || (key0 === "file"))){
+validate33.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.messageid !== undefined){
+const _errs2 = errors;
+if(!(validate24(data.messageid, {instancePath:instancePath+"/messageid",parentData:data,parentDataProperty:"messageid",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.senderid !== undefined){
+const _errs3 = errors;
+if(!(validate26(data.senderid, {instancePath:instancePath+"/senderid",parentData:data,parentDataProperty:"senderid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiverid !== undefined){
+const _errs4 = errors;
+if(!(validate26(data.receiverid, {instancePath:instancePath+"/receiverid",parentData:data,parentDataProperty:"receiverid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mimeType !== undefined){
+const _errs5 = errors;
+if(!(validate37(data.mimeType, {instancePath:instancePath+"/mimeType",parentData:data,parentDataProperty:"mimeType",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+let data4 = data.file;
+const _errs6 = errors;
+if(!((data4 instanceof Uint8Array || data4 instanceof ArrayBuffer || ArrayBuffer.isView(data4)) ? data4.byteLength <= 10485760 : (typeof Blob !== "undefined" && data4 instanceof Blob && data4.size <= 10485760))){
+validate33.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/x-socketio-binary",keyword:"x-socketio-binary",params:{},message:"must be binary data of at most 10485760 bytes"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate33(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_client_2 = validate40;
+const schema15 = {"$ref":"spec#/components/schemas/DeleteMessageRequest"};
+const schema16 = {"type":"object","required":["chatid","senderid","receiverid"],"properties":{"chatid":{"$ref":"#/components/schemas/StoredId","description":"The stored message's `_id`."},"senderid":{"$ref":"#/components/schemas/UserId","description":"Must be the connected user, who sent the message."},"receiverid":{"$ref":"#/components/schemas/UserId"}},"additionalProperties":false};
+const schema17 = {"type":"string","description":"An id the server assigned (a thread or a stored message).","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_-]+$"};
+const pattern1 = new RegExp("^[A-Za-z0-9_-]+$", "u");
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(typeof data === "string"){
+if(func2(data) > 64){
+validate42.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data) < 1){
+validate42.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern1.test(data)){
+validate42.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.chatid === undefined) && (missing0 = "chatid")) || ((data.senderid === undefined) && (missing0 = "senderid"))) || ((data.receiverid === undefined) && (missing0 = "receiverid"))){
+validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "chatid") || (key0 === "senderid")) || (key0 === "receiverid"))){
+validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.chatid !== undefined){
+const _errs2 = errors;
+if(!(validate42(data.chatid, {instancePath:instancePath+"/chatid",parentData:data,parentDataProperty:"chatid",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.senderid !== undefined){
+const _errs3 = errors;
+if(!(validate26(data.senderid, {instancePath:instancePath+"/senderid",parentData:data,parentDataProperty:"senderid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiverid !== undefined){
+const _errs4 = errors;
+if(!(validate26(data.receiverid, {instancePath:instancePath+"/receiverid",parentData:data,parentDataProperty:"receiverid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+validate40.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_client_3 = validate47;
+const schema18 = {"$ref":"spec#/components/schemas/SeeMessageRequest"};
+const schema19 = {"type":"object","required":["senderid","userid"],"properties":{"senderid":{"$ref":"#/components/schemas/UserId","description":"The user whose messages were seen."},"userid":{"$ref":"#/components/schemas/UserId","description":"The viewer; must be the connected user."}},"additionalProperties":false};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.senderid === undefined) && (missing0 = "senderid")) || ((data.userid === undefined) && (missing0 = "userid"))){
+validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "senderid") || (key0 === "userid"))){
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.senderid !== undefined){
+const _errs2 = errors;
+if(!(validate26(data.senderid, {instancePath:instancePath+"/senderid",parentData:data,parentDataProperty:"senderid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.userid !== undefined){
+const _errs3 = errors;
+if(!(validate26(data.userid, {instancePath:instancePath+"/userid",parentData:data,parentDataProperty:"userid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+validate47.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_server_4 = validate52;
+const schema20 = {"$ref":"spec#/components/schemas/DeliveredMessage"};
+const schema21 = {"type":"object","required":["receiverid"],"properties":{"receiverid":{"$ref":"#/components/schemas/UserId"}},"additionalProperties":false};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.receiverid === undefined) && (missing0 = "receiverid")){
+validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "receiverid")){
+validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.receiverid !== undefined){
+if(!(validate26(data.receiverid, {instancePath:instancePath+"/receiverid",parentData:data,parentDataProperty:"receiverid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+validate52.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_server_5 = validate56;
+const schema22 = {"$ref":"spec#/components/schemas/Thread"};
+const schema23 = {"type":"object","description":"A thread between two users, as seen by the user who receives it.","x-parley-entity":{"kind":"conversation","id":"_id"},"required":["_id","participants","last_message","last_message_sender_id","last_message_Username","last_message_timestamp","contentType","unreadCount"],"properties":{"_id":{"$ref":"#/components/schemas/StoredId"},"participants":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"#/components/schemas/Participant"}},"last_message":{"type":"string","maxLength":5000,"description":"The last message's text; empty for media."},"last_message_sender_id":{"$ref":"#/components/schemas/UserId"},"last_message_Username":{"type":"string","maxLength":200,"description":"The last sender's display name (the capital U is the document's)."},"last_message_timestamp":{"type":"string","format":"date-time"},"contentType":{"type":"string","maxLength":100,"description":"`text`, or the MIME type of the last media message."},"unreadCount":{"type":"integer","minimum":0,"description":"Unread messages in this thread for the receiving user."}},"additionalProperties":false};
+const schema24 = {"type":"object","required":["userid","username","is_online","profilePic"],"properties":{"userid":{"$ref":"#/components/schemas/UserId"},"username":{"type":"string","maxLength":200},"is_online":{"type":"string","enum":["0","1"],"description":"\"1\" while the user has a socket connected, else \"0\" (a string, as in the original)."},"profilePic":{"type":"string","maxLength":2048,"description":"A picture URL, or empty."}},"additionalProperties":false};
+
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.userid === undefined) && (missing0 = "userid")) || ((data.username === undefined) && (missing0 = "username"))) || ((data.is_online === undefined) && (missing0 = "is_online"))) || ((data.profilePic === undefined) && (missing0 = "profilePic"))){
-validate28.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate59.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "userid") || (key0 === "username")) || (key0 === "is_online")) || (key0 === "profilePic"))){
-validate28.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate59.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.userid !== undefined){
-let data0 = data.userid;
 const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate28.errors = [{instancePath:instancePath+"/userid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate28.errors = [{instancePath:instancePath+"/userid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data0)){
-validate28.errors = [{instancePath:instancePath+"/userid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate28.errors = [{instancePath:instancePath+"/userid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
+if(!(validate26(data.userid, {instancePath:instancePath+"/userid",parentData:data,parentDataProperty:"userid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
 }
@@ -781,20 +618,20 @@ var valid0 = true;
 if(valid0){
 if(data.username !== undefined){
 let data1 = data.username;
-const _errs5 = errors;
-if(errors === _errs5){
+const _errs3 = errors;
+if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func2(data1) > 200){
-validate28.errors = [{instancePath:instancePath+"/username",schemaPath:"#/properties/username/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+validate59.errors = [{instancePath:instancePath+"/username",schemaPath:"#/properties/username/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
 return false;
 }
 }
 else {
-validate28.errors = [{instancePath:instancePath+"/username",schemaPath:"#/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate59.errors = [{instancePath:instancePath+"/username",schemaPath:"#/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid0 = _errs5 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
@@ -802,16 +639,16 @@ var valid0 = true;
 if(valid0){
 if(data.is_online !== undefined){
 let data2 = data.is_online;
-const _errs7 = errors;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
-validate28.errors = [{instancePath:instancePath+"/is_online",schemaPath:"#/properties/is_online/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate59.errors = [{instancePath:instancePath+"/is_online",schemaPath:"#/properties/is_online/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data2 === "0") || (data2 === "1"))){
-validate28.errors = [{instancePath:instancePath+"/is_online",schemaPath:"#/properties/is_online/enum",keyword:"enum",params:{allowedValues: schema39.properties.is_online.enum},message:"must be equal to one of the allowed values"}];
+validate59.errors = [{instancePath:instancePath+"/is_online",schemaPath:"#/properties/is_online/enum",keyword:"enum",params:{allowedValues: schema24.properties.is_online.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid0 = _errs7 === errors;
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
@@ -819,17 +656,754 @@ var valid0 = true;
 if(valid0){
 if(data.profilePic !== undefined){
 let data3 = data.profilePic;
-const _errs9 = errors;
-if(errors === _errs9){
+const _errs7 = errors;
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func2(data3) > 2048){
-validate28.errors = [{instancePath:instancePath+"/profilePic",schemaPath:"#/properties/profilePic/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+validate59.errors = [{instancePath:instancePath+"/profilePic",schemaPath:"#/properties/profilePic/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
 return false;
 }
 }
 else {
-validate28.errors = [{instancePath:instancePath+"/profilePic",schemaPath:"#/properties/profilePic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate59.errors = [{instancePath:instancePath+"/profilePic",schemaPath:"#/properties/profilePic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate59.errors = vErrors;
+return errors === 0;
+}
+
+const formats0 = formats["date-time"];
+
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data._id === undefined) && (missing0 = "_id")) || ((data.participants === undefined) && (missing0 = "participants"))) || ((data.last_message === undefined) && (missing0 = "last_message"))) || ((data.last_message_sender_id === undefined) && (missing0 = "last_message_sender_id"))) || ((data.last_message_Username === undefined) && (missing0 = "last_message_Username"))) || ((data.last_message_timestamp === undefined) && (missing0 = "last_message_timestamp"))) || ((data.contentType === undefined) && (missing0 = "contentType"))) || ((data.unreadCount === undefined) && (missing0 = "unreadCount"))){
+validate57.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "_id") || (key0 === "participants")) || (key0 === "last_message")) || (key0 === "last_message_sender_id")) || (key0 === "last_message_Username")) || (key0 === "last_message_timestamp")) || (key0 === "contentType")) || (key0 === "unreadCount"))){
+validate57.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data._id !== undefined){
+const _errs2 = errors;
+if(!(validate42(data._id, {instancePath:instancePath+"/_id",parentData:data,parentDataProperty:"_id",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.participants !== undefined){
+let data1 = data.participants;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data1)){
+if(data1.length > 2){
+validate57.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"}];
+return false;
+}
+else {
+if(data1.length < 2){
+validate57.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs5 = errors;
+if(!(validate59(data1[i0], {instancePath:instancePath+"/participants/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_message !== undefined){
+let data3 = data.last_message;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data3 === "string"){
+if(func2(data3) > 5000){
+validate57.errors = [{instancePath:instancePath+"/last_message",schemaPath:"#/properties/last_message/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"}];
+return false;
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/last_message",schemaPath:"#/properties/last_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_message_sender_id !== undefined){
+const _errs8 = errors;
+if(!(validate26(data.last_message_sender_id, {instancePath:instancePath+"/last_message_sender_id",parentData:data,parentDataProperty:"last_message_sender_id",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_message_Username !== undefined){
+let data5 = data.last_message_Username;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data5 === "string"){
+if(func2(data5) > 200){
+validate57.errors = [{instancePath:instancePath+"/last_message_Username",schemaPath:"#/properties/last_message_Username/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/last_message_Username",schemaPath:"#/properties/last_message_Username/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_message_timestamp !== undefined){
+let data6 = data.last_message_timestamp;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data6 === "string"){
+if(!(formats0.validate(data6))){
+validate57.errors = [{instancePath:instancePath+"/last_message_timestamp",schemaPath:"#/properties/last_message_timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/last_message_timestamp",schemaPath:"#/properties/last_message_timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.contentType !== undefined){
+let data7 = data.contentType;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data7 === "string"){
+if(func2(data7) > 100){
+validate57.errors = [{instancePath:instancePath+"/contentType",schemaPath:"#/properties/contentType/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
+return false;
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/contentType",schemaPath:"#/properties/contentType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unreadCount !== undefined){
+let data8 = data.unreadCount;
+const _errs15 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate57.errors = [{instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs15){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+validate57.errors = [{instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+validate56.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_server_6 = validate64;
+const schema25 = {"$ref":"spec#/components/schemas/Thread"};
+
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data._id === undefined) && (missing0 = "_id")) || ((data.participants === undefined) && (missing0 = "participants"))) || ((data.last_message === undefined) && (missing0 = "last_message"))) || ((data.last_message_sender_id === undefined) && (missing0 = "last_message_sender_id"))) || ((data.last_message_Username === undefined) && (missing0 = "last_message_Username"))) || ((data.last_message_timestamp === undefined) && (missing0 = "last_message_timestamp"))) || ((data.contentType === undefined) && (missing0 = "contentType"))) || ((data.unreadCount === undefined) && (missing0 = "unreadCount"))){
+validate65.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "_id") || (key0 === "participants")) || (key0 === "last_message")) || (key0 === "last_message_sender_id")) || (key0 === "last_message_Username")) || (key0 === "last_message_timestamp")) || (key0 === "contentType")) || (key0 === "unreadCount"))){
+validate65.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data._id !== undefined){
+const _errs2 = errors;
+if(!(validate42(data._id, {instancePath:instancePath+"/_id",parentData:data,parentDataProperty:"_id",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.participants !== undefined){
+let data1 = data.participants;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data1)){
+if(data1.length > 2){
+validate65.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"}];
+return false;
+}
+else {
+if(data1.length < 2){
+validate65.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs5 = errors;
+if(!(validate59(data1[i0], {instancePath:instancePath+"/participants/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate65.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_message !== undefined){
+let data3 = data.last_message;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data3 === "string"){
+if(func2(data3) > 5000){
+validate65.errors = [{instancePath:instancePath+"/last_message",schemaPath:"#/properties/last_message/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"}];
+return false;
+}
+}
+else {
+validate65.errors = [{instancePath:instancePath+"/last_message",schemaPath:"#/properties/last_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_message_sender_id !== undefined){
+const _errs8 = errors;
+if(!(validate26(data.last_message_sender_id, {instancePath:instancePath+"/last_message_sender_id",parentData:data,parentDataProperty:"last_message_sender_id",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_message_Username !== undefined){
+let data5 = data.last_message_Username;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data5 === "string"){
+if(func2(data5) > 200){
+validate65.errors = [{instancePath:instancePath+"/last_message_Username",schemaPath:"#/properties/last_message_Username/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate65.errors = [{instancePath:instancePath+"/last_message_Username",schemaPath:"#/properties/last_message_Username/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_message_timestamp !== undefined){
+let data6 = data.last_message_timestamp;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data6 === "string"){
+if(!(formats0.validate(data6))){
+validate65.errors = [{instancePath:instancePath+"/last_message_timestamp",schemaPath:"#/properties/last_message_timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate65.errors = [{instancePath:instancePath+"/last_message_timestamp",schemaPath:"#/properties/last_message_timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.contentType !== undefined){
+let data7 = data.contentType;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data7 === "string"){
+if(func2(data7) > 100){
+validate65.errors = [{instancePath:instancePath+"/contentType",schemaPath:"#/properties/contentType/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
+return false;
+}
+}
+else {
+validate65.errors = [{instancePath:instancePath+"/contentType",schemaPath:"#/properties/contentType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unreadCount !== undefined){
+let data8 = data.unreadCount;
+const _errs15 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate65.errors = [{instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs15){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+validate65.errors = [{instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate65.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate65.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate65(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+errors = vErrors.length;
+}
+validate64.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_server_7 = validate70;
+const schema27 = {"$ref":"spec#/components/schemas/NewMessage"};
+const schema28 = {"type":"object","x-parley-entity":{"kind":"message","id":"_id"},"required":["_id","messageid","senderid","receiverid","message"],"properties":{"_id":{"$ref":"#/components/schemas/StoredId"},"messageid":{"$ref":"#/components/schemas/ClientMessageId"},"senderid":{"$ref":"#/components/schemas/UserId"},"receiverid":{"$ref":"#/components/schemas/UserId"},"message":{"$ref":"#/components/schemas/MessageText"},"createdAt":{"type":"string","format":"date-time","description":"Addition: when the message was stored."}},"additionalProperties":false};
+
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data._id === undefined) && (missing0 = "_id")) || ((data.messageid === undefined) && (missing0 = "messageid"))) || ((data.senderid === undefined) && (missing0 = "senderid"))) || ((data.receiverid === undefined) && (missing0 = "receiverid"))) || ((data.message === undefined) && (missing0 = "message"))){
+validate71.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((key0 === "_id") || (key0 === "messageid")) || (key0 === "senderid")) || (key0 === "receiverid")) || (key0 === "message")) || (key0 === "createdAt"))){
+validate71.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data._id !== undefined){
+const _errs2 = errors;
+if(!(validate42(data._id, {instancePath:instancePath+"/_id",parentData:data,parentDataProperty:"_id",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messageid !== undefined){
+const _errs3 = errors;
+if(!(validate24(data.messageid, {instancePath:instancePath+"/messageid",parentData:data,parentDataProperty:"messageid",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.senderid !== undefined){
+const _errs4 = errors;
+if(!(validate26(data.senderid, {instancePath:instancePath+"/senderid",parentData:data,parentDataProperty:"senderid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiverid !== undefined){
+const _errs5 = errors;
+if(!(validate26(data.receiverid, {instancePath:instancePath+"/receiverid",parentData:data,parentDataProperty:"receiverid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs6 = errors;
+if(!(validate29(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.createdAt !== undefined){
+let data5 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(errors === _errs7){
+if(typeof data5 === "string"){
+if(!(formats0.validate(data5))){
+validate71.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate71.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate71.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate71(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+errors = vErrors.length;
+}
+validate70.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_server_8 = validate78;
+const schema29 = {"$ref":"spec#/components/schemas/NewMedia"};
+const schema30 = {"type":"object","x-parley-entity":{"kind":"message","id":"_id"},"required":["_id","messageid","senderid","receiverid","contentType","contentURL"],"properties":{"_id":{"$ref":"#/components/schemas/StoredId"},"messageid":{"$ref":"#/components/schemas/ClientMessageId"},"senderid":{"$ref":"#/components/schemas/UserId"},"receiverid":{"$ref":"#/components/schemas/UserId"},"contentType":{"$ref":"#/components/schemas/MimeType"},"contentURL":{"type":"string","format":"uri","maxLength":2048,"description":"Where the two participants can fetch the file (authenticated)."},"createdAt":{"type":"string","format":"date-time","description":"Addition: when the message was stored."}},"additionalProperties":false};
+const formats6 = formats.uri;
+
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data._id === undefined) && (missing0 = "_id")) || ((data.messageid === undefined) && (missing0 = "messageid"))) || ((data.senderid === undefined) && (missing0 = "senderid"))) || ((data.receiverid === undefined) && (missing0 = "receiverid"))) || ((data.contentType === undefined) && (missing0 = "contentType"))) || ((data.contentURL === undefined) && (missing0 = "contentURL"))){
+validate79.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "_id") || (key0 === "messageid")) || (key0 === "senderid")) || (key0 === "receiverid")) || (key0 === "contentType")) || (key0 === "contentURL")) || (key0 === "createdAt"))){
+validate79.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data._id !== undefined){
+const _errs2 = errors;
+if(!(validate42(data._id, {instancePath:instancePath+"/_id",parentData:data,parentDataProperty:"_id",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messageid !== undefined){
+const _errs3 = errors;
+if(!(validate24(data.messageid, {instancePath:instancePath+"/messageid",parentData:data,parentDataProperty:"messageid",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.senderid !== undefined){
+const _errs4 = errors;
+if(!(validate26(data.senderid, {instancePath:instancePath+"/senderid",parentData:data,parentDataProperty:"senderid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiverid !== undefined){
+const _errs5 = errors;
+if(!(validate26(data.receiverid, {instancePath:instancePath+"/receiverid",parentData:data,parentDataProperty:"receiverid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.contentType !== undefined){
+const _errs6 = errors;
+if(!(validate37(data.contentType, {instancePath:instancePath+"/contentType",parentData:data,parentDataProperty:"contentType",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.contentURL !== undefined){
+let data5 = data.contentURL;
+const _errs7 = errors;
+if(errors === _errs7){
+if(errors === _errs7){
+if(typeof data5 === "string"){
+if(func2(data5) > 2048){
+validate79.errors = [{instancePath:instancePath+"/contentURL",schemaPath:"#/properties/contentURL/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
+return false;
+}
+else {
+if(!(formats6(data5))){
+validate79.errors = [{instancePath:instancePath+"/contentURL",schemaPath:"#/properties/contentURL/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""}];
+return false;
+}
+}
+}
+else {
+validate79.errors = [{instancePath:instancePath+"/contentURL",schemaPath:"#/properties/contentURL/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.createdAt !== undefined){
+let data6 = data.createdAt;
+const _errs9 = errors;
+if(errors === _errs9){
+if(errors === _errs9){
+if(typeof data6 === "string"){
+if(!(formats0.validate(data6))){
+validate79.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate79.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
 }
 }
 var valid0 = _errs9 === errors;
@@ -843,1076 +1417,65 @@ var valid0 = true;
 }
 }
 }
+}
+}
+}
 else {
-validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate28.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
 
-const formats0 = formats["date-time"];
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate79(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+errors = vErrors.length;
+}
+validate78.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_server_9 = validate86;
+const schema31 = {"$ref":"spec#/components/schemas/UnreadMessagesCount"};
+const schema32 = {"type":"object","required":["count"],"properties":{"count":{"type":"integer","minimum":0}},"additionalProperties":false};
+
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((((data._id === undefined) && (missing0 = "_id")) || ((data.participants === undefined) && (missing0 = "participants"))) || ((data.last_message === undefined) && (missing0 = "last_message"))) || ((data.last_message_sender_id === undefined) && (missing0 = "last_message_sender_id"))) || ((data.last_message_Username === undefined) && (missing0 = "last_message_Username"))) || ((data.last_message_timestamp === undefined) && (missing0 = "last_message_timestamp"))) || ((data.contentType === undefined) && (missing0 = "contentType"))) || ((data.unreadCount === undefined) && (missing0 = "unreadCount"))){
-validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((((((key0 === "_id") || (key0 === "participants")) || (key0 === "last_message")) || (key0 === "last_message_sender_id")) || (key0 === "last_message_Username")) || (key0 === "last_message_timestamp")) || (key0 === "contentType")) || (key0 === "unreadCount"))){
-validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data._id !== undefined){
-let data0 = data._id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate27.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate27.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern4.test(data0)){
-validate27.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.participants !== undefined){
-let data1 = data.participants;
-const _errs5 = errors;
-if(errors === _errs5){
-if(Array.isArray(data1)){
-if(data1.length > 2){
-validate27.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"}];
-return false;
-}
-else {
-if(data1.length < 2){
-validate27.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
-return false;
-}
-else {
-var valid2 = true;
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-const _errs7 = errors;
-if(!(validate28(data1[i0], {instancePath:instancePath+"/participants/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs7 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_message !== undefined){
-let data3 = data.last_message;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data3 === "string"){
-if(func2(data3) > 5000){
-validate27.errors = [{instancePath:instancePath+"/last_message",schemaPath:"#/properties/last_message/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/last_message",schemaPath:"#/properties/last_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_message_sender_id !== undefined){
-let data4 = data.last_message_sender_id;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(typeof data4 === "string"){
-if(func2(data4) > 64){
-validate27.errors = [{instancePath:instancePath+"/last_message_sender_id",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data4) < 1){
-validate27.errors = [{instancePath:instancePath+"/last_message_sender_id",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data4)){
-validate27.errors = [{instancePath:instancePath+"/last_message_sender_id",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/last_message_sender_id",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_message_Username !== undefined){
-let data5 = data.last_message_Username;
-const _errs13 = errors;
-if(errors === _errs13){
-if(typeof data5 === "string"){
-if(func2(data5) > 200){
-validate27.errors = [{instancePath:instancePath+"/last_message_Username",schemaPath:"#/properties/last_message_Username/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/last_message_Username",schemaPath:"#/properties/last_message_Username/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_message_timestamp !== undefined){
-let data6 = data.last_message_timestamp;
-const _errs15 = errors;
-if(errors === _errs15){
-if(errors === _errs15){
-if(typeof data6 === "string"){
-if(!(formats0.validate(data6))){
-validate27.errors = [{instancePath:instancePath+"/last_message_timestamp",schemaPath:"#/properties/last_message_timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/last_message_timestamp",schemaPath:"#/properties/last_message_timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.contentType !== undefined){
-let data7 = data.contentType;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data7 === "string"){
-if(func2(data7) > 100){
-validate27.errors = [{instancePath:instancePath+"/contentType",schemaPath:"#/properties/contentType/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/contentType",schemaPath:"#/properties/contentType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.unreadCount !== undefined){
-let data8 = data.unreadCount;
-const _errs19 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate27.errors = [{instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs19){
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-validate27.errors = [{instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs19 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate27.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-validate26.errors = vErrors;
-return errors === 0;
-}
-
-export const v_root_server_6 = validate31;
-const schema42 = {"$ref":"spec#/components/schemas/Thread"};
-
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((((data._id === undefined) && (missing0 = "_id")) || ((data.participants === undefined) && (missing0 = "participants"))) || ((data.last_message === undefined) && (missing0 = "last_message"))) || ((data.last_message_sender_id === undefined) && (missing0 = "last_message_sender_id"))) || ((data.last_message_Username === undefined) && (missing0 = "last_message_Username"))) || ((data.last_message_timestamp === undefined) && (missing0 = "last_message_timestamp"))) || ((data.contentType === undefined) && (missing0 = "contentType"))) || ((data.unreadCount === undefined) && (missing0 = "unreadCount"))){
-validate32.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((((((key0 === "_id") || (key0 === "participants")) || (key0 === "last_message")) || (key0 === "last_message_sender_id")) || (key0 === "last_message_Username")) || (key0 === "last_message_timestamp")) || (key0 === "contentType")) || (key0 === "unreadCount"))){
-validate32.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data._id !== undefined){
-let data0 = data._id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate32.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate32.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern4.test(data0)){
-validate32.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.participants !== undefined){
-let data1 = data.participants;
-const _errs5 = errors;
-if(errors === _errs5){
-if(Array.isArray(data1)){
-if(data1.length > 2){
-validate32.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"}];
-return false;
-}
-else {
-if(data1.length < 2){
-validate32.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
-return false;
-}
-else {
-var valid2 = true;
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-const _errs7 = errors;
-if(!(validate28(data1[i0], {instancePath:instancePath+"/participants/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs7 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_message !== undefined){
-let data3 = data.last_message;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data3 === "string"){
-if(func2(data3) > 5000){
-validate32.errors = [{instancePath:instancePath+"/last_message",schemaPath:"#/properties/last_message/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"}];
-return false;
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/last_message",schemaPath:"#/properties/last_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_message_sender_id !== undefined){
-let data4 = data.last_message_sender_id;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(typeof data4 === "string"){
-if(func2(data4) > 64){
-validate32.errors = [{instancePath:instancePath+"/last_message_sender_id",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data4) < 1){
-validate32.errors = [{instancePath:instancePath+"/last_message_sender_id",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data4)){
-validate32.errors = [{instancePath:instancePath+"/last_message_sender_id",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/last_message_sender_id",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_message_Username !== undefined){
-let data5 = data.last_message_Username;
-const _errs13 = errors;
-if(errors === _errs13){
-if(typeof data5 === "string"){
-if(func2(data5) > 200){
-validate32.errors = [{instancePath:instancePath+"/last_message_Username",schemaPath:"#/properties/last_message_Username/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
-return false;
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/last_message_Username",schemaPath:"#/properties/last_message_Username/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_message_timestamp !== undefined){
-let data6 = data.last_message_timestamp;
-const _errs15 = errors;
-if(errors === _errs15){
-if(errors === _errs15){
-if(typeof data6 === "string"){
-if(!(formats0.validate(data6))){
-validate32.errors = [{instancePath:instancePath+"/last_message_timestamp",schemaPath:"#/properties/last_message_timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
-return false;
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/last_message_timestamp",schemaPath:"#/properties/last_message_timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.contentType !== undefined){
-let data7 = data.contentType;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data7 === "string"){
-if(func2(data7) > 100){
-validate32.errors = [{instancePath:instancePath+"/contentType",schemaPath:"#/properties/contentType/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
-return false;
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/contentType",schemaPath:"#/properties/contentType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.unreadCount !== undefined){
-let data8 = data.unreadCount;
-const _errs19 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate32.errors = [{instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs19){
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-validate32.errors = [{instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs19 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate32.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(validate32(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-validate31.errors = vErrors;
-return errors === 0;
-}
-
-export const v_root_server_7 = validate35;
-const schema46 = {"$ref":"spec#/components/schemas/NewMessage"};
-const schema47 = {"type":"object","x-parley-entity":{"kind":"message","id":"_id"},"required":["_id","messageid","senderid","receiverid","message"],"properties":{"_id":{"$ref":"#/components/schemas/StoredId"},"messageid":{"$ref":"#/components/schemas/ClientMessageId"},"senderid":{"$ref":"#/components/schemas/UserId"},"receiverid":{"$ref":"#/components/schemas/UserId"},"message":{"$ref":"#/components/schemas/MessageText"},"createdAt":{"type":"string","format":"date-time","description":"Addition: when the message was stored."}},"additionalProperties":false};
-
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data._id === undefined) && (missing0 = "_id")) || ((data.messageid === undefined) && (missing0 = "messageid"))) || ((data.senderid === undefined) && (missing0 = "senderid"))) || ((data.receiverid === undefined) && (missing0 = "receiverid"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate36.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((((key0 === "_id") || (key0 === "messageid")) || (key0 === "senderid")) || (key0 === "receiverid")) || (key0 === "message")) || (key0 === "createdAt"))){
-validate36.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data._id !== undefined){
-let data0 = data._id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate36.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate36.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern4.test(data0)){
-validate36.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate36.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.messageid !== undefined){
-let data1 = data.messageid;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 64){
-validate36.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate36.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate36.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.senderid !== undefined){
-let data2 = data.senderid;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data2 === "string"){
-if(func2(data2) > 64){
-validate36.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 1){
-validate36.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data2)){
-validate36.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate36.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.receiverid !== undefined){
-let data3 = data.receiverid;
-const _errs11 = errors;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data3 === "string"){
-if(func2(data3) > 64){
-validate36.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data3) < 1){
-validate36.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data3)){
-validate36.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate36.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message !== undefined){
-let data4 = data.message;
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs15){
-if(typeof data4 === "string"){
-if(func2(data4) > 5000){
-validate36.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/MessageText/maxLength",keyword:"maxLength",params:{limit: 5000},message:"must NOT have more than 5000 characters"}];
-return false;
-}
-else {
-if(func2(data4) < 1){
-validate36.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/MessageText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate36.errors = [{instancePath:instancePath+"/message",schemaPath:"#/components/schemas/MessageText/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.createdAt !== undefined){
-let data5 = data.createdAt;
-const _errs17 = errors;
-if(errors === _errs17){
-if(errors === _errs17){
-if(typeof data5 === "string"){
-if(!(formats0.validate(data5))){
-validate36.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
-return false;
-}
-}
-else {
-validate36.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate36.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(validate36(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
-errors = vErrors.length;
-}
-validate35.errors = vErrors;
-return errors === 0;
-}
-
-export const v_root_server_8 = validate38;
-const schema53 = {"$ref":"spec#/components/schemas/NewMedia"};
-const schema54 = {"type":"object","x-parley-entity":{"kind":"message","id":"_id"},"required":["_id","messageid","senderid","receiverid","contentType","contentURL"],"properties":{"_id":{"$ref":"#/components/schemas/StoredId"},"messageid":{"$ref":"#/components/schemas/ClientMessageId"},"senderid":{"$ref":"#/components/schemas/UserId"},"receiverid":{"$ref":"#/components/schemas/UserId"},"contentType":{"$ref":"#/components/schemas/MimeType"},"contentURL":{"type":"string","format":"uri","maxLength":2048,"description":"Where the two participants can fetch the file (authenticated)."},"createdAt":{"type":"string","format":"date-time","description":"Addition: when the message was stored."}},"additionalProperties":false};
-const formats6 = formats.uri;
-
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((data._id === undefined) && (missing0 = "_id")) || ((data.messageid === undefined) && (missing0 = "messageid"))) || ((data.senderid === undefined) && (missing0 = "senderid"))) || ((data.receiverid === undefined) && (missing0 = "receiverid"))) || ((data.contentType === undefined) && (missing0 = "contentType"))) || ((data.contentURL === undefined) && (missing0 = "contentURL"))){
-validate39.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((((key0 === "_id") || (key0 === "messageid")) || (key0 === "senderid")) || (key0 === "receiverid")) || (key0 === "contentType")) || (key0 === "contentURL")) || (key0 === "createdAt"))){
-validate39.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data._id !== undefined){
-let data0 = data._id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate39.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate39.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern4.test(data0)){
-validate39.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/_id",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.messageid !== undefined){
-let data1 = data.messageid;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 64){
-validate39.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate39.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/messageid",schemaPath:"#/components/schemas/ClientMessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.senderid !== undefined){
-let data2 = data.senderid;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data2 === "string"){
-if(func2(data2) > 64){
-validate39.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 1){
-validate39.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data2)){
-validate39.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.receiverid !== undefined){
-let data3 = data.receiverid;
-const _errs11 = errors;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data3 === "string"){
-if(func2(data3) > 64){
-validate39.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data3) < 1){
-validate39.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data3)){
-validate39.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.contentType !== undefined){
-let data4 = data.contentType;
-const _errs14 = errors;
-if(typeof data4 !== "string"){
-validate39.errors = [{instancePath:instancePath+"/contentType",schemaPath:"#/components/schemas/MimeType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((((((data4 === "image/jpeg") || (data4 === "image/png")) || (data4 === "image/gif")) || (data4 === "image/webp")) || (data4 === "video/mp4")) || (data4 === "video/webm")) || (data4 === "audio/mpeg")) || (data4 === "audio/ogg")) || (data4 === "audio/webm")) || (data4 === "application/pdf"))){
-validate39.errors = [{instancePath:instancePath+"/contentType",schemaPath:"#/components/schemas/MimeType/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.contentURL !== undefined){
-let data5 = data.contentURL;
-const _errs17 = errors;
-if(errors === _errs17){
-if(errors === _errs17){
-if(typeof data5 === "string"){
-if(func2(data5) > 2048){
-validate39.errors = [{instancePath:instancePath+"/contentURL",schemaPath:"#/properties/contentURL/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
-return false;
-}
-else {
-if(!(formats6(data5))){
-validate39.errors = [{instancePath:instancePath+"/contentURL",schemaPath:"#/properties/contentURL/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""}];
-return false;
-}
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/contentURL",schemaPath:"#/properties/contentURL/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.createdAt !== undefined){
-let data6 = data.createdAt;
-const _errs19 = errors;
-if(errors === _errs19){
-if(errors === _errs19){
-if(typeof data6 === "string"){
-if(!(formats0.validate(data6))){
-validate39.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
-return false;
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs19 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate39.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-validate38.errors = vErrors;
-return errors === 0;
-}
-
-export const v_root_server_9 = validate41;
-const schema60 = {"$ref":"spec#/components/schemas/UnreadMessagesCount"};
-const schema61 = {"type":"object","required":["count"],"properties":{"count":{"type":"integer","minimum":0}},"additionalProperties":false};
-
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.count === undefined) && (missing0 = "count")){
-validate41.errors = [{instancePath,schemaPath:"spec#/components/schemas/UnreadMessagesCount/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate87.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-const _errs2 = errors;
+const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "count")){
-validate41.errors = [{instancePath,schemaPath:"spec#/components/schemas/UnreadMessagesCount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate87.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs2 === errors){
+if(_errs1 === errors){
 if(data.count !== undefined){
 let data0 = data.count;
-const _errs3 = errors;
+const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate41.errors = [{instancePath:instancePath+"/count",schemaPath:"spec#/components/schemas/UnreadMessagesCount/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate87.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs3){
+if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-validate41.errors = [{instancePath:instancePath+"/count",schemaPath:"spec#/components/schemas/UnreadMessagesCount/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate87.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -1922,63 +1485,188 @@ return false;
 }
 }
 else {
-validate41.errors = [{instancePath,schemaPath:"spec#/components/schemas/UnreadMessagesCount/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate41.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
 
-export const v_root_server_10 = validate42;
-const schema62 = {"$ref":"spec#/components/schemas/MessageDeleted"};
-const schema63 = {"type":"object","required":["chatid","senderid"],"properties":{"chatid":{"$ref":"#/components/schemas/StoredId"},"senderid":{"$ref":"#/components/schemas/UserId"}},"additionalProperties":false};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate87(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+errors = vErrors.length;
+}
+validate86.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_server_10 = validate89;
+const schema33 = {"$ref":"spec#/components/schemas/MessageDeleted"};
+const schema34 = {"type":"object","required":["chatid","senderid"],"properties":{"chatid":{"$ref":"#/components/schemas/StoredId"},"senderid":{"$ref":"#/components/schemas/UserId"}},"additionalProperties":false};
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.chatid === undefined) && (missing0 = "chatid")) || ((data.senderid === undefined) && (missing0 = "senderid"))){
-validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate90.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "chatid") || (key0 === "senderid"))){
-validate43.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate90.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.chatid !== undefined){
-let data0 = data.chatid;
 const _errs2 = errors;
+if(!(validate42(data.chatid, {instancePath:instancePath+"/chatid",parentData:data,parentDataProperty:"chatid",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.senderid !== undefined){
 const _errs3 = errors;
-if(errors === _errs3){
+if(!(validate26(data.senderid, {instancePath:instancePath+"/senderid",parentData:data,parentDataProperty:"senderid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate90(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+validate89.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_server_11 = validate94;
+const schema35 = {"$ref":"spec#/components/schemas/SeenMessage"};
+const schema36 = {"type":"object","required":["receiverid"],"properties":{"receiverid":{"$ref":"#/components/schemas/UserId","description":"The user who saw the messages."}},"additionalProperties":false};
+
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.receiverid === undefined) && (missing0 = "receiverid")){
+validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "receiverid")){
+validate95.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.receiverid !== undefined){
+if(!(validate26(data.receiverid, {instancePath:instancePath+"/receiverid",parentData:data,parentDataProperty:"receiverid",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate95.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+validate94.errors = vErrors;
+return errors === 0;
+}
+
+export const v_root_server_12 = validate98;
+const schema37 = {"$ref":"spec#/components/schemas/Error"};
+const schema38 = {"type":"object","description":"Addition: the error event of this protocol (see CONVENTIONS.md §5).","required":["statusCode","message"],"properties":{"event":{"type":"string","maxLength":100,"description":"The client event that failed."},"statusCode":{"type":"integer","enum":[400,401,403,404,413,500]},"message":{"type":"string","maxLength":500,"description":"What was wrong, naming the field when there is one."},"field":{"type":"string","maxLength":200,"description":"The payload field at fault, as a dotted path."}},"additionalProperties":false};
+
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.message === undefined) && (missing0 = "message"))){
+validate99.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "event") || (key0 === "statusCode")) || (key0 === "message")) || (key0 === "field"))){
+validate99.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.event !== undefined){
+let data0 = data.event;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate43.errors = [{instancePath:instancePath+"/chatid",schemaPath:"#/components/schemas/StoredId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate43.errors = [{instancePath:instancePath+"/chatid",schemaPath:"#/components/schemas/StoredId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern4.test(data0)){
-validate43.errors = [{instancePath:instancePath+"/chatid",schemaPath:"#/components/schemas/StoredId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""}];
+if(func2(data0) > 100){
+validate99.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
 return false;
 }
 }
-}
-}
 else {
-validate43.errors = [{instancePath:instancePath+"/chatid",schemaPath:"#/components/schemas/StoredId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate99.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1988,35 +1676,60 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.senderid !== undefined){
-let data1 = data.senderid;
-const _errs5 = errors;
+if(data.statusCode !== undefined){
+let data1 = data.statusCode;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate99.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/properties/statusCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((((((data1 === 400) || (data1 === 401)) || (data1 === 403)) || (data1 === 404)) || (data1 === 413)) || (data1 === 500))){
+validate99.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"#/properties/statusCode/enum",keyword:"enum",params:{allowedValues: schema38.properties.statusCode.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+let data2 = data.message;
 const _errs6 = errors;
 if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 64){
-validate43.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+if(typeof data2 === "string"){
+if(func2(data2) > 500){
+validate99.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
 return false;
-}
-else {
-if(func2(data1) < 1){
-validate43.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data1)){
-validate43.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/senderid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate99.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid0 = _errs5 === errors;
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.field !== undefined){
+let data3 = data.field;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func2(data3) > 200){
+validate99.errors = [{instancePath:instancePath+"/field",schemaPath:"#/properties/field/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+else {
+validate99.errors = [{instancePath:instancePath+"/field",schemaPath:"#/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
 }
 else {
 var valid0 = true;
@@ -2025,219 +1738,26 @@ var valid0 = true;
 }
 }
 }
+}
+}
 else {
-validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate99.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate43.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate99(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
-validate42.errors = vErrors;
-return errors === 0;
-}
-
-export const v_root_server_11 = validate45;
-const schema66 = {"$ref":"spec#/components/schemas/SeenMessage"};
-const schema67 = {"type":"object","required":["receiverid"],"properties":{"receiverid":{"$ref":"#/components/schemas/UserId","description":"The user who saw the messages."}},"additionalProperties":false};
-
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.receiverid === undefined) && (missing0 = "receiverid")){
-validate46.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "receiverid")){
-validate46.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.receiverid !== undefined){
-let data0 = data.receiverid;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 64){
-validate46.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate46.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern0.test(data0)){
-validate46.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/receiverid",schemaPath:"#/components/schemas/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate46.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-validate45.errors = vErrors;
-return errors === 0;
-}
-
-export const v_root_server_12 = validate48;
-const schema69 = {"$ref":"spec#/components/schemas/Error"};
-const schema70 = {"type":"object","description":"Addition: the error event of this protocol (see CONVENTIONS.md §5).","required":["statusCode","message"],"properties":{"event":{"type":"string","maxLength":100,"description":"The client event that failed."},"statusCode":{"type":"integer","enum":[400,401,403,404,413,500]},"message":{"type":"string","maxLength":500,"description":"What was wrong, naming the field when there is one."},"field":{"type":"string","maxLength":200,"description":"The payload field at fault, as a dotted path."}},"additionalProperties":false};
-
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.statusCode === undefined) && (missing0 = "statusCode")) || ((data.message === undefined) && (missing0 = "message"))){
-validate48.errors = [{instancePath,schemaPath:"spec#/components/schemas/Error/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs2 = errors;
-for(const key0 in data){
-if(!((((key0 === "event") || (key0 === "statusCode")) || (key0 === "message")) || (key0 === "field"))){
-validate48.errors = [{instancePath,schemaPath:"spec#/components/schemas/Error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs2 === errors){
-if(data.event !== undefined){
-let data0 = data.event;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 100){
-validate48.errors = [{instancePath:instancePath+"/event",schemaPath:"spec#/components/schemas/Error/properties/event/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/event",schemaPath:"spec#/components/schemas/Error/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.statusCode !== undefined){
-let data1 = data.statusCode;
-const _errs5 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate48.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"spec#/components/schemas/Error/properties/statusCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(!((((((data1 === 400) || (data1 === 401)) || (data1 === 403)) || (data1 === 404)) || (data1 === 413)) || (data1 === 500))){
-validate48.errors = [{instancePath:instancePath+"/statusCode",schemaPath:"spec#/components/schemas/Error/properties/statusCode/enum",keyword:"enum",params:{allowedValues: schema70.properties.statusCode.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.message !== undefined){
-let data2 = data.message;
-const _errs7 = errors;
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(func2(data2) > 500){
-validate48.errors = [{instancePath:instancePath+"/message",schemaPath:"spec#/components/schemas/Error/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/message",schemaPath:"spec#/components/schemas/Error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.field !== undefined){
-let data3 = data.field;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data3 === "string"){
-if(func2(data3) > 200){
-validate48.errors = [{instancePath:instancePath+"/field",schemaPath:"spec#/components/schemas/Error/properties/field/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/field",schemaPath:"spec#/components/schemas/Error/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate48.errors = [{instancePath,schemaPath:"spec#/components/schemas/Error/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate48.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
 

@@ -45,7 +45,9 @@ const UCS2LENGTH = `function ucs2length(str) {
 
 /** Compiles the validators of a protocol. Throws if ajv's output would need a `require()`. */
 export function compileValidators(model: ProtocolModel): CompiledValidators {
-  const ajv = createAjv({ code: { source: true, esm: true, formats: _`formats`, lines: true } });
+  // inlineRefs: false compiles each component schema once, as a function the messages share,
+  // instead of copying it into every message that references it (a fifth smaller here).
+  const ajv = createAjv({ code: { source: true, esm: true, formats: _`formats`, lines: true }, inlineRefs: false });
   ajv.addSchema({ $id: 'spec', components: { schemas: model.schemas } }, 'spec');
   const exports: Record<string, string> = {};
   const table: Record<string, Record<string, [string, string][]>> = {};
