@@ -20,7 +20,8 @@ describe('parley serve', () => {
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await waitFor(() => /messenger\s+http:\/\/127\.0\.0\.1:\d+/.test(out), 'the printed address', 30_000);
+      // The start banner ends with how to get a token; wait for all of it (stdout comes in chunks).
+      await waitFor(() => /messenger\s+http:\/\/127\.0\.0\.1:\d+/.test(out) && out.includes('Get a token'), 'the printed addresses', 30_000);
       const url = /messenger\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
       expect(out).toContain('npx parley token --protocol messenger');
       const health = await fetch(`${url}/healthz`);

@@ -26,6 +26,8 @@ describeEachBackend('teamchat connectRooms', (backend) => {
     const first = await core.storeMessage({ conversationId: older, senderId: users.get(ada)!.id, text: 'first' });
     const second = await core.storeMessage({ conversationId: older, senderId: users.get(grace)!.id, text: 'second' });
     await core.pinMessage({ userId: users.get(grace)!.id, messageId: second.message.id, pinned: true });
+    const pinned = Date.now();
+    await waitFor(() => Date.now() > pinned, 'the clock to move on'); // pin times to the millisecond
     await core.pinMessage({ userId: users.get(ada)!.id, messageId: first.message.id, pinned: true });
 
     const rooms = await roomsOf(ada);
