@@ -9,7 +9,8 @@
  * pages and may grow less than the heap when the heap reuses pages it already had).
  */
 import type { Socket } from 'socket.io-client';
-import { openClients, startServerChild, type Row, type ServerChild, type ServerKind } from './messenger-pairs.js';
+import type { Row } from '../lib/child.js';
+import { openClients, startServerChild, type ServerChild, type ServerKind } from './messenger-pairs.js';
 
 export const name = 'idle-memory';
 

@@ -23,18 +23,10 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import type { Kysely as KyselyType } from 'kysely';
 import { io as connect, type Socket } from 'socket.io-client';
+import type { Row } from '../lib/child.js';
 
 export const name = 'messenger-pairs';
 
-export interface Row {
-  scenario: string;
-  metric: string;
-  parley: string;
-  plain?: string;
-  ratio?: string;
-  target?: string;
-  met?: boolean;
-}
 
 export type ServerKind = 'parley' | 'plain';
 

@@ -7,7 +7,7 @@
  * `upsertUser` (the connected user, from the token) and `ensureUsers` (ids inside requests).
  */
 import { openDatabase, type Database, type OpenDatabaseOptions } from '../storage/database.js';
-import { DatabaseClosedError } from '../storage/errors.js';
+import { InFlight } from '../storage/in-flight.js';
 import { Conversations, type CreateGroupInput, type OpenedConversation } from './conversations.js';
 import { Inbox, type InboxOptions } from './inbox.js';
 import { MediaFiles, type StoreMediaInput } from './media.js';
@@ -48,7 +48,7 @@ export class ChatCore {
   readonly receipts: Receipts;
   readonly inbox: Inbox;
   readonly #media: MediaFiles | undefined;
-  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #inFlight = new InFlight();
   #closed: Promise<void> | undefined;
 
   /**
@@ -268,7 +268,7 @@ export class ChatCore {
     this.#closed ??= (async () => {
       // Operations span several queries (presence, then the store): wait for whole operations,
       // not only for the queries the database sees in flight at this instant.
-      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.#inFlight.drained();
       await this.database.close();
       await this.presence.close?.();
     })();
@@ -277,12 +277,7 @@ export class ChatCore {
 
   /** Runs a public operation, counted in flight so that `close()` waits for it. */
   #op<T>(run: () => Promise<T>): Promise<T> {
-    if (this.#closed !== undefined) return Promise.reject(new DatabaseClosedError());
-    const promise = (async () => run())(); // a synchronous throw becomes a rejection
-    this.#inFlight.add(promise);
-    const forget = () => this.#inFlight.delete(promise);
-    promise.then(forget, forget);
-    return promise;
+    return this.#inFlight.track(this.#closed !== undefined, run);
   }
 
   #requireMedia(): MediaFiles {

@@ -6,6 +6,7 @@
  */
 import { ProtocolError, type Context } from '../../generated/messenger/server.js';
 import type { Binary, MimeType, NewMedia, NewMessage, SendMediaPayload, SendMessagePayload } from '../../generated/messenger/types.js';
+import type { StoreMessageResult } from '../core/messages.js';
 import type { Message } from '../core/types.js';
 import type { MessengerContext, Session } from './context.js';
 import { inProtocolTerms } from './errors.js';
@@ -58,14 +59,7 @@ export async function sendMessage(mc: MessengerContext, payload: SendMessagePayl
     mc.core.storeMessage({ conversationId, senderId: me.userId, text: payload.message, clientId: payload.messageid, kind: 'text' }),
   );
   if (stored.duplicate) requireRepeatable(stored.message, 'text');
-  const sent: Sent = {
-    me,
-    receiver,
-    conversationId,
-    message: stored.message,
-    delivered: stored.deliveredTo.includes(receiver.userId),
-    repeated: stored.duplicate,
-  };
+  const sent = sentOf(me, receiver, conversationId, stored);
   const item: NewMessage = {
     _id: stored.message.id,
     messageid: payload.messageid,
@@ -123,6 +117,11 @@ async function storeMedia(mc: MessengerContext, me: Session, receiver: Session, 
     mc.core.storeMessage({ conversationId, senderId: me.userId, clientId: payload.messageid, mediaIds: [media.id], kind: 'media' }),
   );
   if (stored.duplicate) requireRepeatable(stored.message, 'media');
+  return sentOf(me, receiver, conversationId, stored);
+}
+
+/** What a store just did, in the terms the emits need. */
+function sentOf(me: Session, receiver: Session, conversationId: string, stored: StoreMessageResult): Sent {
   return {
     me,
     receiver,

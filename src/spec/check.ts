@@ -233,9 +233,7 @@ export function checkConventions(source: SpecSource, options: { compileSchemas?:
   for (const [channelRef, refs] of sentBy) {
     for (const ref of refs) {
       if (!emitted.has(ref)) {
-        const message = deref(doc, resolvePointer(doc, ref)).value;
-        const dynamic = isObject(message) && typeof message.name === 'string' && message.name.includes('{');
-        report('warning', 'never-emitted', `${ref} is sent by the server but no sequence or lifecycle emits it${dynamic ? '' : ''}`, channelRef.slice(2).split('/'));
+        report('warning', 'never-emitted', `${ref} is sent by the server but no sequence or lifecycle emits it`, channelRef.slice(2).split('/'));
       }
     }
   }

@@ -1,29 +1,13 @@
 /** Validating payloads against a spec at run time (tests and checks; servers use the generated validators). */
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
+import { describePayloadError, type PayloadProblem } from '../../generated/runtime/problems.js';
 import { createAjv } from './ajv.js';
 import { rebaseRefs } from './check.js';
 import type { EventModel, ProtocolModel } from './model.js';
 
-export interface PayloadProblem {
-  /** The field at fault as a dotted path (`participants.0.userid`), or '' for the payload itself. */
-  readonly field: string;
-  /** What is wrong, in words a client developer understands. */
-  readonly message: string;
-}
-
-/** Turns one ajv error into a field path and a sentence. */
-export function describePayloadError(error: ErrorObject): PayloadProblem {
-  const segments = error.instancePath.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'required') segments.push(String(params.missingProperty));
-  if (error.keyword === 'additionalProperties') segments.push(String(params.additionalProperty));
-  const field = segments.join('.');
-  let reason = error.message ?? 'is invalid';
-  if (error.keyword === 'required') reason = 'is required';
-  else if (error.keyword === 'additionalProperties') reason = 'is not allowed';
-  else if (error.keyword === 'enum') reason = `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-  return { field, message: field ? `${field} ${reason}` : `payload ${reason}` };
-}
+// One description of a payload problem for everything: the generated runtime's, which the
+// generated validators use too, so tests and servers word problems alike.
+export { describePayloadError, type PayloadProblem } from '../../generated/runtime/problems.js';
 
 /** Compiles a validator per event of a protocol, from the spec's own schemas. */
 export class SpecValidators {

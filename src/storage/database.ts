@@ -5,7 +5,8 @@
 import { sql, type Kysely } from 'kysely';
 import { parseDatabaseUrl } from './database-url.js';
 import type { Dialect } from './dialect.js';
-import { DatabaseClosedError, isRetryableConflict } from './errors.js';
+import { InFlight } from './in-flight.js';
+import { isRetryableConflict } from './errors.js';
 import { migrateToLatest } from './migrations.js';
 import { openPostgres, type PostgresOptions } from './postgres.js';
 import type { Schema } from './schema.js';
@@ -39,7 +40,7 @@ interface GroupedCall {
  */
 export class Database {
   readonly #db: Kysely<Schema>;
-  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #inFlight = new InFlight();
   /** SQLite: the `transactGrouped` calls waiting for the next group. */
   readonly #queued: GroupedCall[] = [];
   /** SQLite: whether a group is being run (the next one starts when it ends). */
@@ -176,7 +177,7 @@ export class Database {
    */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.#inFlight.drained();
       if (this.dialect === 'sqlite') {
         // Lets SQLite refresh the planner's statistics it found useful; cheap, and advised on close.
         await sql`pragma optimize`.execute(this.#db).catch(() => {});
@@ -187,12 +188,7 @@ export class Database {
   }
 
   #track<T>(run: () => Promise<T>): Promise<T> {
-    if (this.#closed !== undefined) return Promise.reject(new DatabaseClosedError());
-    const promise = (async () => run())(); // a synchronous throw becomes a rejection
-    this.#inFlight.add(promise);
-    const forget = () => this.#inFlight.delete(promise);
-    promise.then(forget, forget);
-    return promise;
+    return this.#inFlight.track(this.#closed !== undefined, run);
   }
 }
 

@@ -119,7 +119,8 @@ export function sequenceDiagram(doc: unknown, event: EventModel): string | undef
     return participants.get(label)!;
   };
   const body: string[] = [`  C->>S: ${event.name}`];
-  if ((reaction.guards ?? []).length || true) body.push('  alt invalid payload or refused', '    S-->>C: error event', '  else accepted');
+  // Every client event may be refused (validation at least), so every diagram shows it.
+  body.push('  alt invalid payload or refused', '    S-->>C: error event', '  else accepted');
   for (const e of reaction.emits) {
     const message = deref(doc, e.message).value as { name?: string } | undefined;
     const name = (message?.name ?? refKey(e.message.$ref)).replace(/[;#]/g, ' ');
@@ -146,7 +147,7 @@ function describeGuards(event: EventModel): string {
     .join('; ');
 }
 
-function docEvent(model: ProtocolModel, doc: unknown, event: EventModel): DocEvent {
+function docEvent(doc: unknown, event: EventModel): DocEvent {
   const effect = event.reaction?.effect;
   return {
     name: event.name,
@@ -160,21 +161,17 @@ function docEvent(model: ProtocolModel, doc: unknown, event: EventModel): DocEve
     effect: effect === undefined ? '' : typeof effect === 'string' ? effect : Object.keys(effect)[0]!,
     mermaid: sequenceDiagram(doc, event),
   };
-  void model;
 }
 
 /** The docs view of a protocol. */
 export function docsView(model: ProtocolModel): DocsView {
-  const doc = { components: { schemas: model.schemas, messages: {} }, channels: {} };
-  // Emits reference channel messages; resolve them through the model's events instead.
-  const messages: Record<string, unknown> = {};
+  // Emits reference channel messages (`#/channels/<ns>/messages/<key>`): a document of just
+  // those and the component schemas is enough to resolve everything the docs print.
   const channels: Record<string, { messages: Record<string, unknown> }> = {};
   for (const ns of model.namespaces) {
-    channels[ns.key] = { messages: {} };
-    for (const e of ns.events) channels[ns.key]!.messages[e.key] = { name: e.name, payload: e.payload };
+    channels[ns.key] = { messages: Object.fromEntries(ns.events.map((e) => [e.key, { name: e.name, payload: e.payload }])) };
   }
-  Object.assign(doc, { channels });
-  void messages;
+  const doc = { components: { schemas: model.schemas }, channels };
   return {
     description: model.description.trim(),
     namespaces: model.namespaces.map((ns) => {
@@ -191,8 +188,8 @@ export function docsView(model: ProtocolModel): DocsView {
         path: ns.path,
         handshake: handshake.join('; '),
         errorEvent: ns.events.find((e) => e.key === refKey(errorRef))?.name ?? refKey(errorRef),
-        clientEvents: eventsOf(ns, 'client').map((e) => docEvent(model, doc, e)),
-        serverEvents: eventsOf(ns, 'server').map((e) => docEvent(model, doc, e)),
+        clientEvents: eventsOf(ns, 'client').map((e) => docEvent(doc, e)),
+        serverEvents: eventsOf(ns, 'server').map((e) => docEvent(doc, e)),
         onConnect: lifecycleRows(doc, ns.socketio.onConnect),
         onDisconnect: lifecycleRows(doc, ns.socketio.onDisconnect),
       };
