@@ -3,6 +3,7 @@
  * and the playground. See docs/mock.md for every endpoint with curl examples.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodePathSegment, HttpError, readJson as readJsonBody } from '../src/server/http.js';
 import { isDynamic } from '../src/spec/model.js';
 import type { Chatter } from './chatter.js';
 import { claimsFor, mockToken } from './handshake.js';
@@ -18,35 +19,7 @@ export interface ControlDeps {
   readonly url: () => string;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
-
 const MAX_BODY = 16 * 1024 * 1024;
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return {};
-  try {
-    const value = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-    return value as Record<string, unknown>;
-  } catch {
-    throw new HttpError(400, 'the body must be a JSON object');
-  }
-}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body, (_k, v: unknown) => (v instanceof Uint8Array ? { binary: v.byteLength } : v), 2);
@@ -68,8 +41,7 @@ function userIdParam(protocol: MockProtocol, value: string): string | number {
 }
 
 /** Handles a `/_mock/…` request; false when the path is not the control API's. */
-export async function handleControl(req: IncomingMessage, res: ServerResponse, deps: ControlDeps): Promise<boolean> {
-  const url = new URL(req.url ?? '/', 'http://mock');
+export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, deps: ControlDeps): Promise<boolean> {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (!path.startsWith('/_mock')) return false;
   const { protocol, chatter } = deps;
@@ -125,7 +97,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
       case 'PUT /_mock/config':
       case 'PATCH /_mock/config':
       case 'POST /_mock/config': {
-        const body = await readJson(req);
+        const body = await readJsonBody(req, MAX_BODY);
         if (body.latency !== undefined) ctx.settings.latency = num(body.latency, 'latency', 0, 60_000);
         if (body.drop !== undefined) ctx.settings.drop = num(body.drop, 'drop', 0, 1);
         if (body.fill !== undefined) ctx.settings.fill = num(body.fill, 'fill', 0, 50);
@@ -139,7 +111,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
         sendJson(res, 200, { reset: true, seed: ctx.settings.seed });
         return true;
       case 'POST /_mock/seed': {
-        const body = await readJson(req);
+        const body = await readJsonBody(req, MAX_BODY);
         const seed = num(body.seed, 'seed', 0, 2 ** 32 - 1);
         let now: number | null | undefined;
         if (body.now === null || body.now === 'real') now = null;
@@ -160,7 +132,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
         return true;
       }
       case 'POST /_mock/emit': {
-        const body = await readJson(req);
+        const body = await readJsonBody(req, MAX_BODY);
         if (typeof body.event !== 'string') throw new HttpError(400, 'event is required');
         const to = (body.to ?? 'namespace') as EmitTo;
         const result = protocol.emit({
@@ -202,7 +174,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
         return true;
       }
       case 'POST /_mock/validate': {
-        const body = await readJson(req);
+        const body = await readJsonBody(req, MAX_BODY);
         const ns = protocol.namespace(typeof body.namespace === 'string' ? body.namespace : undefined);
         const direction = body.direction === 'client' ? 'client' : 'server';
         if (typeof body.event !== 'string') throw new HttpError(400, 'event is required');
@@ -211,7 +183,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
         return true;
       }
       case 'POST /_mock/chatter': {
-        const body = await readJson(req);
+        const body = await readJsonBody(req, MAX_BODY);
         const users = body.user !== undefined ? [protocol.userKey(userIdParam(protocol, String(body.user)), typeof body.role === 'string' ? body.role : undefined)] : protocol.connectedUsers();
         const action = typeof body.action === 'string' ? (body.action as 'message' | 'typing' | 'read' | 'presence') : undefined;
         const done = users.map((u) => ({ user: u, action: chatter.act(u, action) ?? null }));
@@ -226,7 +198,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
     }
     const media = /^\/_mock\/media\/([^/]+)$/.exec(path);
     if (method === 'GET' && media) {
-      const item = ctx.store.media.get(decodeURIComponent(media[1]!));
+      const item = ctx.store.media.get(decodePathSegment(media[1]!));
       if (!item) throw new HttpError(404, 'no such media');
       res.writeHead(200, { 'content-type': item.mimeType, 'content-length': item.bytes.byteLength });
       res.end(Buffer.from(item.bytes));
@@ -234,7 +206,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
     }
     throw new HttpError(404, `no route ${method} ${path} (see GET /_mock)`);
   } catch (error) {
-    if (error instanceof HttpError) sendJson(res, error.status, { error: error.message, details: error.details });
+    if (error instanceof HttpError) sendJson(res, error.status, { error: error.message });
     else if (error instanceof EmitError) sendJson(res, error.status, { error: error.message, problems: error.problems });
     else {
       ctx.logger.error({ err: error }, 'control API failed');

@@ -21,8 +21,8 @@ const FILES: Record<string, { file: string; type: string }> = {
 const cache = new Map<string, Buffer>();
 
 /** Serves the playground's files; false when the path is not one of them. */
-export function handlePlayground(req: IncomingMessage, res: ServerResponse): boolean {
-  const path = new URL(req.url ?? '/', 'http://mock').pathname;
+export function handlePlayground(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  const path = url.pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (path === '/' || path === '/_mock/playground') {
     res.writeHead(302, { location: '/_mock/playground/' });

@@ -13,6 +13,7 @@ import { Server } from 'socket.io';
 import { Chatter } from './chatter.js';
 import type { MockSettings } from './context.js';
 import { handleControl, sendJson } from './control-api.js';
+import { parseRequestTarget } from '../src/server/http.js';
 import type { AuthMode } from './handshake.js';
 import { silentLogger, type Logger } from './logger.js';
 import { handlePlayground } from './playground.js';
@@ -103,11 +104,17 @@ export async function startMock(options: MockOptions): Promise<MockServer> {
       res.end();
       return;
     }
-    if (handlePlayground(req, res)) return;
+    let target: URL;
+    try {
+      target = parseRequestTarget(req.url);
+    } catch (error) {
+      return sendJson(res, 400, { error: (error as Error).message });
+    }
+    if (handlePlayground(req, res, target)) return;
     if (!protocolRef || !chatterRef) return sendJson(res, 503, { error: 'starting' });
     const protocol = protocolRef;
     const chatter = chatterRef;
-    handleControl(req, res, { protocol, chatter, mocks: () => (siblings.length ? siblings : [{ protocol: protocol.name, url, title: protocol.ctx.spec.model.title }]), url: () => url }).then(
+    handleControl(req, res, target, { protocol, chatter, mocks: () => (siblings.length ? siblings : [{ protocol: protocol.name, url, title: protocol.ctx.spec.model.title }]), url: () => url }).then(
       (handled) => {
         if (!handled) sendJson(res, 404, { error: 'not found: Socket.IO is at /socket.io/, the control API at /_mock/, the playground at /_mock/playground/' });
       },

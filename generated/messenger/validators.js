@@ -297,9 +297,15 @@ if(valid0){
 if(data.file !== undefined){
 let data4 = data.file;
 const _errs6 = errors;
-if(!((data4 instanceof Uint8Array || data4 instanceof ArrayBuffer || ArrayBuffer.isView(data4)) ? data4.byteLength <= 10485760 : (typeof Blob !== "undefined" && data4 instanceof Blob && data4.size <= 10485760))){
-validate33.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/x-socketio-binary",keyword:"x-socketio-binary",params:{},message:"must be binary data of at most 10485760 bytes"}];
+if(!(data4 instanceof Uint8Array || data4 instanceof ArrayBuffer || ArrayBuffer.isView(data4)) && !(typeof Blob !== "undefined" && data4 instanceof Blob)){
+validate33.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/x-socketio-binary",keyword:"x-socketio-binary",params:{},message:"must be binary data"}];
 return false;
+}
+else {
+if(((data4 instanceof Uint8Array || data4 instanceof ArrayBuffer || ArrayBuffer.isView(data4)) ? data4.byteLength : data4.size) > 10485760){
+validate33.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/x-socketio-binary",keyword:"x-socketio-binary",params:{tooLarge: true},message:"must be at most 10485760 bytes"}];
+return false;
+}
 }
 var valid0 = _errs6 === errors;
 }

@@ -74,3 +74,22 @@ export function valueAt(payload: unknown, path: readonly string[]): unknown {
   }
   return node;
 }
+
+/** A lone surrogate: with the `u` flag, a well-formed pair is one code point and does not match. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The dotted path of the first string in a payload that is not well-formed Unicode (it holds a
+ * lone surrogate, which JSON can carry but UTF-8, and so no database, can store), or undefined.
+ * JSON Schema has no word for it, so servers check it after the schema.
+ */
+export function illFormedText(value: unknown, path: readonly string[] = []): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path.join('.') || 'payload' : undefined;
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || value instanceof ArrayBuffer)
+    return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = illFormedText(item, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

@@ -22,5 +22,5 @@ export function describePayloadError(error) {
     reason = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   const problem = { field, message: field ? `${field} ${reason}` : `payload ${reason}` };
   // A binary over its limit is not a malformed payload: CONVENTIONS.md §5 gives it its own kind (413).
-  return error.keyword === 'x-socketio-binary' ? { ...problem, tooLarge: true } : problem;
+  return error.keyword === 'x-socketio-binary' && params.tooLarge ? { ...problem, tooLarge: true } : problem;
 }

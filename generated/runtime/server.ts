@@ -8,6 +8,7 @@ import {
   PayloadError,
   ProtocolError,
   conversationRoom,
+  illFormedText,
   userRoom,
   valueAt,
   type ErrorKind,
@@ -352,6 +353,13 @@ export function attachNamespace(
                 problem.tooLarge ? 'payloadTooLarge' : 'invalidPayload',
                 problem.message,
                 problem.field,
+              );
+            const illFormed = illFormedText(payload);
+            if (illFormed !== undefined)
+              throw new ProtocolError(
+                'invalidPayload',
+                `${illFormed} is not well-formed Unicode (a lone surrogate)`,
+                illFormed === 'payload' ? undefined : illFormed,
               );
             if (spec.announce?.event === e.wire && !state.identity) {
               const announced = valueAt(payload, spec.announce.path);

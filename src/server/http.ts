@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChatError } from '../core/errors.js';
-import { ProtocolError } from '../../generated/runtime/errors.js';
+import { illFormedText, ProtocolError } from '../../generated/runtime/errors.js';
 import type { Logger } from './logger.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -48,16 +48,20 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
   return Buffer.concat(chunks);
 }
 
-/** Reads a JSON object body (400 if it is not one). */
+/** Reads a JSON object body: 400 if it is not one, or if a string in it is not well-formed Unicode; an empty body is `{}`. */
 export async function readJson(request: IncomingMessage, limit = 64 * 1024): Promise<Record<string, unknown>> {
   const body = await readBody(request, limit);
+  if (body.length === 0) return {};
+  let value: unknown;
   try {
-    const value = JSON.parse(body.toString('utf8')) as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    value = JSON.parse(body.toString('utf8')) as unknown;
   } catch {
-    // fall through
+    value = undefined;
   }
-  throw new HttpError(400, 'the body must be a JSON object');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'the body must be a JSON object');
+  const illFormed = illFormedText(value);
+  if (illFormed !== undefined) throw new HttpError(400, `${illFormed} is not well-formed Unicode (a lone surrogate)`);
+  return value as Record<string, unknown>;
 }
 
 /** The bearer token of a request (`Authorization: Bearer …`), if any. */
@@ -65,6 +69,34 @@ export function bearerToken(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return match?.[1];
+}
+
+/**
+ * The request target as a URL, for every HTTP entry point (the servers' routes, the mock's control
+ * API). Node hands the target over unparsed; `new URL` throws on some (`//`, `//[`, `http://[`),
+ * and a thrown error in a request listener ends the process. Origin-form targets (`/path?q`) are
+ * read against a fixed base so that `//x` stays a path, never a host; absolute-form targets
+ * (proxies) are accepted when they parse. Anything else is a 400.
+ */
+export function parseRequestTarget(target: string | undefined): URL {
+  const raw = target ?? '/';
+  let url: URL | undefined;
+  try {
+    url = raw.startsWith('/') ? new URL(`http://localhost${raw}`) : /^https?:\/\//i.test(raw) ? new URL(raw) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url) throw new HttpError(400, 'malformed request target');
+  return url;
+}
+
+/** A percent-decoded path segment; a malformed escape (`%E0%A4%A`) is the client's mistake, a 400. */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `malformed percent-escape in the path: ${JSON.stringify(segment.slice(0, 100))}`);
+  }
 }
 
 function compile(path: string): { re: RegExp; names: string[] } {
@@ -76,26 +108,38 @@ function compile(path: string): { re: RegExp; names: string[] } {
   return { re: new RegExp(`^${source}$`), names };
 }
 
-/** The request listener for a set of routes. */
+/** The status and body of a failed request; unexpected errors are logged and hidden as 500. */
+export function failureResponse(error: unknown): { status: number; message: string } {
+  const status = error instanceof HttpError || error instanceof ChatError || error instanceof ProtocolError ? error.status : 500;
+  return { status, message: status === 500 ? 'internal error' : (error as Error).message };
+}
+
+/**
+ * The request listener for a set of routes. Everything about the request (target, escapes,
+ * method) is parsed here, before any route runs, and every failure, synchronous or not, becomes
+ * a response: no request can throw out of the listener.
+ */
 export function createRequestHandler(routes: readonly Route[], logger: Logger): (request: IncomingMessage, response: ServerResponse) => void {
   const compiled = routes.map((route) => ({ route, ...compile(route.path) }));
+  const fail = (response: ServerResponse, error: unknown, path: string) => {
+    const { status, message } = failureResponse(error);
+    if (status === 500) logger.error({ err: error, path }, 'request failed');
+    if (!response.headersSent) sendJson(response, status, { error: message });
+    else response.destroy();
+  };
   return (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const matching = compiled.filter((c) => c.re.test(url.pathname));
-    const found = matching.find((c) => c.route.method === request.method);
-    if (!found) {
-      sendJson(response, matching.length ? 405 : 404, { error: matching.length ? `${request.method} is not allowed here` : 'not found' });
-      return;
-    }
-    const values = found.re.exec(url.pathname)!.slice(1);
-    const params = Object.fromEntries(found.names.map((n, i) => [n, decodeURIComponent(values[i]!)]));
+    let path = '';
     Promise.resolve()
-      .then(() => found.route.handle(request, response, params, url))
-      .catch((error: unknown) => {
-        const status = error instanceof HttpError || error instanceof ChatError || error instanceof ProtocolError ? error.status : 500;
-        if (status === 500) logger.error({ err: error, path: url.pathname }, 'request failed');
-        if (!response.headersSent) sendJson(response, status, { error: status === 500 ? 'internal error' : (error as Error).message });
-        else response.destroy();
-      });
+      .then(() => {
+        const url = parseRequestTarget(request.url);
+        path = url.pathname;
+        const matching = compiled.filter((c) => c.re.test(path));
+        const found = matching.find((c) => c.route.method === request.method);
+        if (!found) throw new HttpError(matching.length ? 405 : 404, matching.length ? `${String(request.method)} is not allowed here` : 'not found');
+        const values = found.re.exec(path)!.slice(1);
+        const params = Object.fromEntries(found.names.map((n, i) => [n, decodePathSegment(values[i]!)]));
+        return found.route.handle(request, response, params, url);
+      })
+      .catch((error: unknown) => fail(response, error, path));
   };
 }

@@ -28,6 +28,8 @@ export interface RunningProtocolServer {
   readonly url: string;
   readonly io: Server;
   readonly http: HttpServer;
+  /** The HTTP routes served beside Socket.IO (health, the protocol's companion endpoints). */
+  readonly routes: readonly Route[];
   /** Stops accepting connections, disconnects sockets, closes the HTTP server. */
   close(): Promise<void>;
 }
@@ -53,7 +55,8 @@ export async function startProtocolServer(options: ProtocolServerOptions): Promi
     path: '/healthz',
     handle: (_req, res) => sendJson(res, 200, { status: 'ok', protocol: options.protocol, database: options.core.database.dialect }),
   };
-  const http = createServer(createRequestHandler([health, ...(adapter.routes?.(deps) ?? [])], logger));
+  const routes = [health, ...(adapter.routes?.(deps) ?? [])];
+  const http = createServer(createRequestHandler(routes, logger));
   const io = new Server(http, { ...adapter.serverOptions, serveClient: false });
   await adapter.attach(io, deps);
   await new Promise<void>((resolve, reject) => {
@@ -67,6 +70,7 @@ export async function startProtocolServer(options: ProtocolServerOptions): Promi
     url,
     io,
     http,
+    routes,
     close: () =>
       new Promise<void>((resolve) => {
         // io.close() disconnects every socket and closes the HTTP server.

@@ -27,14 +27,21 @@ export function createAjv(options: Options = {}): Ajv {
   ajv.addKeyword({
     keyword: 'x-socketio-binary',
     schemaType: 'object',
-    error: { message: (cxt) => str`must be binary data of at most ${(cxt.schema as { maxBytes: number }).maxBytes} bytes` },
+    // Two failures, told apart by `params.tooLarge`: bytes over the limit are payloadTooLarge (413),
+    // anything that is not bytes at all is an invalid payload (400), as CONVENTIONS.md §5 says.
+    error: {
+      message: (cxt) => (cxt.params?.tooLarge ? str`must be at most ${(cxt.schema as { maxBytes: number }).maxBytes} bytes` : str`must be binary data`),
+      params: (cxt) => (cxt.params?.tooLarge ? _`{tooLarge: true}` : _`{}`),
+    },
     code(cxt: KeywordCxt) {
       const { data } = cxt;
       const max = (cxt.schema as { maxBytes: number }).maxBytes;
       // Buffer is a Uint8Array; browsers send ArrayBuffer, typed arrays or Blob.
-      cxt.fail(
-        _`!((${data} instanceof Uint8Array || ${data} instanceof ArrayBuffer || ArrayBuffer.isView(${data})) ? ${data}.byteLength <= ${max} : (typeof Blob !== "undefined" && ${data} instanceof Blob && ${data}.size <= ${max}))`,
-      );
+      const bytes = _`(${data} instanceof Uint8Array || ${data} instanceof ArrayBuffer || ArrayBuffer.isView(${data}))`;
+      const blob = _`(typeof Blob !== "undefined" && ${data} instanceof Blob)`;
+      cxt.fail(_`!${bytes} && !${blob}`);
+      cxt.setParams({ tooLarge: _`true` });
+      cxt.fail(_`(${bytes} ? ${data}.byteLength : ${data}.size) > ${max}`);
     },
   });
   return ajv;

@@ -101,6 +101,19 @@ describeEachBackend('messenger sendMedia', (backend) => {
       await adaTab.next('newMedia');
     });
 
+    // Not bytes at all is a payload that does not fit its schema (400); 413 is only for bytes over maxBytes.
+    it.each([
+      ['null', null],
+      ['a number', 42],
+      ['a string', 'aGVsbG8='],
+      ['an object', { type: 'Buffer', data: [1, 2, 3] }],
+    ])('answers 400, not 413, for a file that is %s', async (_name, file) => {
+      const [ada, grace] = h.users('ada', 'grace');
+      const adaTab = await h.connect(ada);
+      adaTab.raw('sendMedia', { ...media(ada, grace, FILES.png), file });
+      expect(await adaTab.next('error')).toMatchObject({ event: 'sendMedia', statusCode: 400, field: 'file', message: 'file must be binary data' });
+    });
+
     it('refuses a mimeType outside the spec before looking at the bytes', async () => {
       const [ada, grace] = h.users('ada', 'grace');
       const adaTab = await h.connect(ada);

@@ -29,7 +29,7 @@ export interface Backend {
   cleanup(): Promise<void>;
 }
 
-function sqliteBackend(): Backend {
+export function sqliteBackend(): Backend {
   // Made on first use: a suite filtered out or skipped never runs its cleanup hook.
   let dir: string | undefined;
   const opened: Database[] = [];
