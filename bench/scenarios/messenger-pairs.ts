@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
+import { DEFAULT_ISSUER } from '../../src/auth/keys.js';
 import type { Kysely as KyselyType } from 'kysely';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Row } from '../lib/child.js';
@@ -84,6 +85,9 @@ async function startParley(): Promise<RunningServer> {
     auth: { key: { algorithm: 'HS256', secret: process.env.PARLEY_BENCH_SECRET! }, mode: 'jwt' },
     logger: createLogger('silent'),
     validateOutgoing: false,
+    // A throughput benchmark: every client sends as fast as the server answers, which rate
+    // limits exist to stop. The flood scenario measures them.
+    flowControl: process.env.PARLEY_BENCH_FLOW === 'on' ? undefined : false,
   });
   return {
     url: server.url,
@@ -249,9 +253,10 @@ export interface ServerChild {
  * Starts a server in a child process on 127.0.0.1 and an ephemeral port.
  *
  * @param options.exposeGc run the child with `--expose-gc` (memory measurements)
+ * @param options.flowControl keep the server's default rate limits on (the flood scenario)
  * @param options.profileDir write a CPU profile of the child there (`PARLEY_BENCH_CPU_PROF`)
  */
-export async function startServerChild(kind: ServerKind, options: { exposeGc?: boolean } = {}): Promise<ServerChild> {
+export async function startServerChild(kind: ServerKind, options: { exposeGc?: boolean; flowControl?: boolean } = {}): Promise<ServerChild> {
   const secret = randomBytes(32).toString('hex');
   const key = new TextEncoder().encode(secret);
   const profileDir = process.env.PARLEY_BENCH_CPU_PROF;
@@ -262,7 +267,7 @@ export async function startServerChild(kind: ServerKind, options: { exposeGc?: b
       ...(options.exposeGc ? ['--expose-gc'] : []),
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ],
-    env: { ...process.env, PARLEY_BENCH_CHILD: kind, PARLEY_BENCH_SECRET: secret, NODE_ENV: 'production', LOG_LEVEL: 'silent' },
+    env: { ...process.env, PARLEY_BENCH_CHILD: kind, PARLEY_BENCH_SECRET: secret, PARLEY_BENCH_FLOW: options.flowControl ? 'on' : 'off', NODE_ENV: 'production', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, (body: any) => void>();
@@ -282,7 +287,7 @@ export async function startServerChild(kind: ServerKind, options: { exposeGc?: b
     auth: async (user): Promise<Record<string, string>> =>
       kind === 'plain'
         ? { userid: user }
-        : { token: await new SignJWT({ sub: user, name: `User ${user}` }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(key) },
+        : { token: await new SignJWT({ sub: user, name: `User ${user}` }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setAudience('messenger').setIssuer(DEFAULT_ISSUER).setExpirationTime('1h').sign(key) },
     request: (type) =>
       new Promise((resolve) => {
         const id = nextId++;

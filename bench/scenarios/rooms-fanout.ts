@@ -280,6 +280,8 @@ async function serveParley(): Promise<void> {
     auth: { key: KEY, mode: 'jwt' },
     logger: createLogger('silent'),
     validateOutgoing: false,
+    // A throughput benchmark: rate limits are measured by the flood scenario, not here.
+    flowControl: false,
   });
   const ids = members.map((m) => m.user_id);
   const users = await core.ensureUsers('rooms', ids);

@@ -267,6 +267,8 @@ async function serveParley(): Promise<void> {
     auth: { key: KEY, mode: 'jwt' },
     logger: createLogger('silent'),
     validateOutgoing: false,
+    // A throughput benchmark: rate limits are measured by the flood scenario, not here.
+    flowControl: false,
   });
   const users = await core.ensureUsers('teamchat', userIds);
   const creator = users.get(userIds[0]!)!;

@@ -60,6 +60,16 @@ export interface TokenClaims {
   picture?: string;
   iat?: number;
   exp?: number;
+  nbf?: number;
+  /**
+   * Addition: the audience. The reference servers require `messenger`, so that a token minted for another protocol opens nothing here.
+   */
+  aud?: string | string[];
+  /**
+   * Addition: the issuer, the deployment that minted the token. The reference servers require their configured issuer (`parley` unless `--jwt-issuer` says otherwise).
+   * (at most 200 characters)
+   */
+  iss?: string;
   [key: string]: unknown;
 }
 

@@ -5,7 +5,14 @@ import type { PayloadProblem } from './problems.js';
 export type { PayloadProblem } from './problems.js';
 
 export type ErrorKind =
-  'invalidPayload' | 'invalidRequest' | 'unauthenticated' | 'forbidden' | 'notFound' | 'payloadTooLarge' | 'internal';
+  | 'invalidPayload'
+  | 'invalidRequest'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'notFound'
+  | 'payloadTooLarge'
+  | 'rateLimited'
+  | 'internal';
 
 /** The fixed status of each error kind. */
 export const ERROR_STATUS: Readonly<Record<ErrorKind, number>> = {
@@ -15,6 +22,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorKind, number>> = {
   forbidden: 403,
   notFound: 404,
   payloadTooLarge: 413,
+  rateLimited: 429,
   internal: 500,
 };
 

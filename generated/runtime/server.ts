@@ -3,6 +3,7 @@
 // what arrives, identity checks, recipients, and turning failures into the protocol's error event.
 // Generated stubs describe their protocol as data (event tables) and hand it to these functions.
 import type { Namespace, Server, Socket } from 'socket.io';
+import { FlowControl, type FlowControlOptions, type SocketGate } from './flow-control.js';
 import {
   ERROR_STATUS,
   PayloadError,
@@ -53,6 +54,12 @@ export interface AttachOptions {
   /** Whether a user (by user key) counts as online, for namespaces that require it. */
   isOnline?(userKey: string, namespace: string): boolean | Promise<boolean>;
   readonly logger?: Logger;
+  /**
+   * Rate limits and queue bounds on client events (default: DEFAULT_FLOW_CONTROL, 20 events/s
+   * burst 40 per socket). A refused event gets the error event with status 429; a socket that
+   * keeps sending after refusals is disconnected. `false` turns flow control off.
+   */
+  readonly flowControl?: FlowControlOptions | false;
 }
 
 /** Who receives an emit (CONVENTIONS.md §4.1), as handler code names them. */
@@ -192,6 +199,7 @@ export function attachNamespace(
   const nsp = io.of(spec.path);
   const logger = options.logger;
   const validateOutgoing = options.validateOutgoing ?? process.env.NODE_ENV !== 'production';
+  const flow = options.flowControl === false ? undefined : new FlowControl(options.flowControl);
 
   const sendError = (socket: Socket, failure: Failure) => {
     socket.emit(spec.errorEvent, spec.errorPayload(failure));
@@ -255,6 +263,7 @@ export function attachNamespace(
     }
     const state = socket[STATE] ?? {};
     if (state.userKey) void socket.join(userRoom(state.userKey));
+    const gate: SocketGate | undefined = flow?.open(state.userKey);
 
     const context: HandlerContext = {
       socket,
@@ -323,14 +332,30 @@ export function attachNamespace(
       if (lifecycle.onConnect) await run(undefined, () => lifecycle.onConnect!(handlerContext as HandlerContext));
     })();
     const enqueue = (work: () => Promise<unknown>) => {
-      queue = queue.then(() => (socket.connected ? work() : undefined));
+      queue = queue.then(() => (socket.connected ? work() : undefined)).finally(() => gate?.done());
+    };
+    // Every client event passes the gate before anything is queued for it: a refusal costs the
+    // server one error packet, and a socket that keeps pushing is cut off, its connection closed.
+    const admitted = (event: string): boolean => {
+      const refusal = gate?.admit(event);
+      if (refusal === undefined) return true;
+      if (gate!.exhausted) {
+        logger?.warn(
+          { namespace: spec.path, user: state.userKey, event },
+          'disconnecting a socket that kept sending after being refused',
+        );
+        socket.disconnect(true);
+      } else {
+        sendError(socket, failure('rateLimited', refusal, event));
+      }
+      return false;
     };
 
     const known = new Set(spec.events.map((e) => e.wire));
     socket.onAny((event: string) => {
       // socket.io hands known events to their listeners a tick later (after its middleware);
       // waiting the same tick keeps an unknown event's error in arrival order with them.
-      if (!known.has(event))
+      if (!known.has(event) && admitted(event))
         process.nextTick(() =>
           enqueue(async () => sendError(socket, failure('invalidRequest', `unknown event '${event}'`, event))),
         );
@@ -343,6 +368,7 @@ export function attachNamespace(
         const ack = e.ack ? callback : undefined;
         // An event sent with no argument counts as `{}` when the spec's payload accepts an empty
         // object (requests such as marketplace `joinRooms` carry nothing).
+        if (!admitted(e.wire)) return;
         const payload = args[0] === undefined && validate(spec.path, 'client', e.wire, {}).length === 0 ? {} : args[0];
         enqueue(() =>
           run(e.wire, async () => {
@@ -366,6 +392,7 @@ export function attachNamespace(
               state.identity = { userId: String(announced) };
               state.userKey = String(announced);
               void socket.join(userRoom(state.userKey));
+              gate?.identify(state.userKey);
             }
             if (!state.identity)
               throw new ProtocolError('unauthenticated', `send '${spec.announce?.event ?? 'a credential'}' first`);
@@ -384,6 +411,7 @@ export function attachNamespace(
     }
 
     socket.on('disconnect', (reason) => {
+      gate?.close();
       if (lifecycle.onDisconnect)
         queue = queue.then(() =>
           run(undefined, () => lifecycle.onDisconnect!(handlerContext as HandlerContext, reason)),

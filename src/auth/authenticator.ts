@@ -7,7 +7,7 @@ import { ProtocolError } from '../../generated/runtime/errors.js';
 import type { Credential, Identity } from '../../generated/runtime/server.js';
 import type { NamespaceModel, ProtocolModel } from '../spec/model.js';
 import { ClaimsRules, claimAt } from './claims.js';
-import { verificationKey, type JwtKey } from './keys.js';
+import { CLOCK_TOLERANCE_SECONDS, DEFAULT_ISSUER, verificationKey, type JwtKey } from './keys.js';
 
 export type AuthMode = 'jwt' | 'trust';
 
@@ -15,6 +15,10 @@ export interface AuthenticatorOptions {
   readonly key: JwtKey;
   /** `jwt` (default): a verified token is required. `trust`: also accept the original clients' unverified ids. */
   readonly mode?: AuthMode;
+  /** The `iss` a token must carry: the deployment that minted it (default {@link DEFAULT_ISSUER}). */
+  readonly issuer?: string;
+  /** The `aud` a token must carry (default: the protocol's name), so one protocol's token opens no other. */
+  readonly audience?: string;
 }
 
 /** Identity attributes every server may rely on: the display name and picture, where claims carry them. */
@@ -28,15 +32,20 @@ export function createAuthenticator(model: ProtocolModel, namespace: NamespaceMo
   const rules = handshake.jwt ? new ClaimsRules(model, namespace) : undefined;
   const keyPromise = verificationKey(options.key);
   const trust = options.mode === 'trust';
+  const verifyOptions = {
+    algorithms: [options.key.algorithm],
+    issuer: options.issuer ?? DEFAULT_ISSUER,
+    audience: options.audience ?? model.protocol,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  };
 
   return async (credential) => {
     if (credential.token && rules) {
       let claims: Record<string, unknown>;
       try {
-        ({ payload: claims } = await jwtVerify(credential.token, await keyPromise, { algorithms: [options.key.algorithm] }));
+        ({ payload: claims } = await jwtVerify(credential.token, await keyPromise, verifyOptions));
       } catch (error) {
-        const reason = error instanceof joseErrors.JWTExpired ? 'the token has expired' : error instanceof joseErrors.JOSEError ? 'the token is invalid' : 'the token could not be read';
-        throw new ProtocolError('unauthenticated', reason);
+        throw new ProtocolError('unauthenticated', refusal(error));
       }
       const problem = rules.problem(claims);
       if (problem) throw new ProtocolError('unauthenticated', problem);
@@ -53,4 +62,16 @@ export function createAuthenticator(model: ProtocolModel, namespace: NamespaceMo
     }
     throw new ProtocolError('unauthenticated', credential.token ? 'a token is not accepted here' : 'a token is required (auth.token)');
   };
+}
+
+/** Why a token was refused: a sentence for the client, the same status (401) whatever the cause. */
+function refusal(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'the token has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'the token is not for this protocol (aud)';
+    if (error.claim === 'iss') return 'the token is from another issuer (iss)';
+    if (error.claim === 'nbf') return 'the token is not valid yet (nbf)';
+    return `the token's ${error.claim} claim is invalid`;
+  }
+  return error instanceof joseErrors.JOSEError ? 'the token is invalid' : 'the token could not be read';
 }

@@ -5,6 +5,12 @@ export type JwtKey =
   | { readonly algorithm: 'HS256'; readonly secret: string }
   | { readonly algorithm: 'RS256'; readonly publicKeyPem: string; readonly privateKeyPem?: string };
 
+/** The `iss` of tokens when the deployment names none (`--jwt-issuer`, PARLEY_JWT_ISSUER). */
+export const DEFAULT_ISSUER = 'parley';
+
+/** How far a token's `exp`, `nbf` and `iat` may be off the server's clock, for clocks a little apart. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
 /** The secret the dev server uses when none is given: fine on a laptop, refused in production. */
 export const DEV_SECRET = 'parley-dev-secret-change-me-0123456789';
 

@@ -2,7 +2,7 @@
 import { SignJWT } from 'jose';
 import type { NamespaceModel, ProtocolModel } from '../spec/model.js';
 import { ClaimsRules, setClaim } from './claims.js';
-import { signingKey, type JwtKey } from './keys.js';
+import { DEFAULT_ISSUER, signingKey, type JwtKey } from './keys.js';
 
 export interface TokenRequest {
   readonly user: string;
@@ -12,6 +12,10 @@ export interface TokenRequest {
   readonly claims?: Readonly<Record<string, unknown>>;
   /** Lifetime, as jose reads it (`1h`, `7d`). */
   readonly expiresIn?: string;
+  /** `iss` (default {@link DEFAULT_ISSUER}). */
+  readonly issuer?: string;
+  /** `aud` (default: the protocol's name, which its servers require). */
+  readonly audience?: string;
 }
 
 /** The JWT handshake namespace of a protocol (the first namespace that has one). */
@@ -46,6 +50,8 @@ export async function mintToken(model: ProtocolModel, key: JwtKey, request: Toke
   return new SignJWT(claimsFor(model, request))
     .setProtectedHeader({ alg: key.algorithm })
     .setIssuedAt()
+    .setIssuer(request.issuer ?? DEFAULT_ISSUER)
+    .setAudience(request.audience ?? model.protocol)
     .setExpirationTime(request.expiresIn ?? '12h')
     .sign(await signingKey(key));
 }

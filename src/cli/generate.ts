@@ -3,7 +3,7 @@ import { watch } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { specDir, specFiles } from '../spec/files.js';
 import { compare, generatedDir, GenerationError, renderAll, renderSpec, scopeOf, write } from '../generator/generate.js';
-import { renderRuntime, type FileMap } from '../generator/render.js';
+import { renderRuntime, runtimeSourceDir, type FileMap } from '../generator/render.js';
 import { renderSpecText } from '../generator/generate.js';
 import { SpecReadError } from '../spec/source.js';
 import { parseOptions, UsageError, type Command } from './command.js';
@@ -29,7 +29,7 @@ spec in asyncapi/. Output is formatted and byte-identical across runs and machin
 
 Options:
   --check        write nothing; exit 1 and name the stale files if generated/ differs
-  --watch        regenerate a spec whenever it (or a template) changes
+  --watch        regenerate a spec whenever it (or a template, or src/runtime/) changes
   --out DIR      output folder (default: generated/)
   --json         write nothing; print the files as one JSON object { path: content }
   --stdin-name N with '-' as the spec: read the spec from standard input, calling it N
@@ -101,7 +101,7 @@ Exit status: 0 on success, 1 when --check finds drift or a spec is refused, 2 on
     const code = await once();
     if (!values.watch) return code;
 
-    console.log(`watching ${specs.length} spec(s) and templates/ (Ctrl-C to stop)`);
+    console.log(`watching ${specs.length} spec(s), templates/ and src/runtime/ (Ctrl-C to stop)`);
     const regenerate = async (spec: string | undefined) => {
       try {
         const files = spec ? new Map([...(await renderRuntime()), ...(await renderSpec(spec))]) : await renderAll(specs);
@@ -118,6 +118,7 @@ Exit status: 0 on success, 1 when --check finds drift or a spec is refused, 2 on
     };
     for (const spec of specs) watch(spec, () => debounce(spec, () => void regenerate(spec)));
     watch(resolve(specDir, '../templates'), { recursive: true }, () => debounce('templates', () => void regenerate(undefined)));
+    watch(runtimeSourceDir, () => debounce('templates', () => void regenerate(undefined)));
     return new Promise<number>(() => {});
   },
 };

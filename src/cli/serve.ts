@@ -1,10 +1,17 @@
 /** `parley serve` (`npm start`): the reference servers on the embedded defaults. */
 import { DEV_SECRET } from '../auth/keys.js';
-import { jwtKeyFromOptions } from '../server/config.js';
+import { CLOCK_TOLERANCE_SECONDS, type JwtKey } from '../auth/keys.js';
+import { flowControlFromOptions, jwtIssuerFromOptions, jwtKeyFromOptions } from '../server/config.js';
+import { parseAllowedOrigins } from '../server/origins.js';
+import { DEFAULT_FLOW_CONTROL, type Rate } from '../runtime/flow-control.js';
 import { createLogger } from '../server/logger.js';
 import { PROTOCOL_NAMES } from '../server/protocols.js';
 import { serve, servableProtocols } from '../server/serve.js';
 import { parseOptions, UsageError, type Command } from './command.js';
+
+function rateText(rate: Rate): string {
+  return `${rate.rate}/${rate.burst}`;
+}
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -23,16 +30,32 @@ Options:
   --db URL            sqlite:./data/parley.db (default), a file path, or postgres://…
                       (default: DATABASE_URL when set)
   --media-dir DIR     where media files are stored (default ./data/media)
-  --jwt-secret S      HS256 secret (default: PARLEY_JWT_SECRET, else a development secret)
+  --jwt-secret S      HS256 secret for every protocol (default: PARLEY_JWT_SECRET_<PROTOCOL>,
+                      else PARLEY_JWT_SECRET, else a development secret)
   --jwt-public-key F  verify RS256 tokens with this PEM public key instead
+  --jwt-issuer ISS    the issuer (iss) tokens must name (default: PARLEY_JWT_ISSUER, else
+                      'parley'); a token's audience (aud) must be the protocol's name.
+                      Clocks may differ by ${CLOCK_TOLERANCE_SECONDS} s (exp, nbf).
   --auth MODE         jwt (default): a verified token is required;
                       trust: also accept the original clients' unverified user ids
+                      (only on a loopback --host, unless --force-trust)
+  --force-trust       allow --auth trust on an address other than loopback
+  --allowed-origins L comma-separated origins of web pages allowed to connect and call the
+                      HTTP endpoints, or '*' (default: PARLEY_ALLOWED_ORIGINS; else the
+                      server's own origin, plus localhost pages unless NODE_ENV=production)
+  --rate-limit R      client events per socket, RATE/BURST (default ${rateText(DEFAULT_FLOW_CONTROL.socket)});
+                      EVENT=RATE/BURST for one event (repeatable); 'off' for none.
+                      A refused event gets the protocol's error event with status 429;
+                      a socket that keeps sending after refusals is disconnected.
+  --user-rate-limit R all of a user's sockets together, RATE/BURST or off (default ${rateText(DEFAULT_FLOW_CONTROL.user)})
   --public-url URL    the URL clients reach the server at, for links such as media URLs,
                       when it differs from the listening address (one protocol), or
                       PARLEY_PUBLIC_URL_<PROTOCOL> (e.g. PARLEY_PUBLIC_URL_MESSENGER)
   -h, --help          show this help
 
-Environment: DATABASE_URL, PARLEY_JWT_SECRET, LOG_LEVEL (info), NODE_ENV.`,
+Environment: DATABASE_URL, PARLEY_JWT_SECRET, PARLEY_JWT_SECRET_<PROTOCOL>, PARLEY_JWT_ISSUER,
+PARLEY_ALLOWED_ORIGINS, PARLEY_RATE_LIMIT, PARLEY_USER_RATE_LIMIT, LOG_LEVEL (info), NODE_ENV.
+docs/security.md says what each protects against.`,
   async run(argv) {
     const { values } = parseOptions(argv, {
       protocol: { type: 'string', multiple: true },
@@ -44,6 +67,11 @@ Environment: DATABASE_URL, PARLEY_JWT_SECRET, LOG_LEVEL (info), NODE_ENV.`,
       'jwt-public-key': { type: 'string' },
       auth: { type: 'string' },
       'public-url': { type: 'string' },
+      'jwt-issuer': { type: 'string' },
+      'force-trust': { type: 'boolean' },
+      'allowed-origins': { type: 'string' },
+      'rate-limit': { type: 'string', multiple: true },
+      'user-rate-limit': { type: 'string' },
     });
     if (values.help) {
       console.log(this.help);
@@ -61,12 +89,23 @@ Environment: DATABASE_URL, PARLEY_JWT_SECRET, LOG_LEVEL (info), NODE_ENV.`,
     if (port !== undefined && protocols.length > 1) throw new UsageError('--port goes with a single --protocol (each protocol has its own port)');
     const authMode = values.auth ?? 'jwt';
     if (authMode !== 'jwt' && authMode !== 'trust') throw new UsageError("--auth is 'jwt' or 'trust'");
-    const key = jwtKeyFromOptions({ jwtSecret: values['jwt-secret'], jwtPublicKey: values['jwt-public-key'] });
+    const keys = new Map(protocols.map((p) => [p, jwtKeyFromOptions({ jwtSecret: values['jwt-secret'], jwtPublicKey: values['jwt-public-key'] }, p)]));
+    const issuer = jwtIssuerFromOptions(values['jwt-issuer']);
     const logger = createLogger();
-    if (key.algorithm === 'HS256' && key.secret === DEV_SECRET) {
+    const onDevSecret = protocols.filter((p) => isDevSecret(keys.get(p)!));
+    if (onDevSecret.length) {
       if (process.env.NODE_ENV === 'production') throw new UsageError('refusing the development JWT secret in production: set PARLEY_JWT_SECRET or --jwt-secret');
-      logger.warn('using the development JWT secret: set PARLEY_JWT_SECRET or --jwt-secret outside development');
+      logger.warn(`using the development JWT secret (${onDevSecret.join(', ')}): set PARLEY_JWT_SECRET or --jwt-secret outside development`);
     }
+    let allowedOrigins: string[] | undefined;
+    const originsText = values['allowed-origins'] ?? process.env.PARLEY_ALLOWED_ORIGINS;
+    try {
+      allowedOrigins = originsText === undefined ? undefined : parseAllowedOrigins(originsText);
+    } catch (error) {
+      throw new UsageError(`--allowed-origins: ${(error as Error).message}`);
+    }
+    const flowControl = flowControlFromOptions(values['rate-limit'], values['user-rate-limit']);
+    if (flowControl === false) logger.warn('--rate-limit off: one client can flood the server');
     if (authMode === 'trust') logger.warn('--auth trust: clients may claim any user id without a token (for existing clients only)');
     if (values['public-url'] && protocols.length > 1) throw new UsageError('--public-url goes with a single --protocol (or set PARLEY_PUBLIC_URL_<PROTOCOL>)');
     const publicUrls: Record<string, string> = {};
@@ -75,12 +114,24 @@ Environment: DATABASE_URL, PARLEY_JWT_SECRET, LOG_LEVEL (info), NODE_ENV.`,
       if (url) publicUrls[p] = url.replace(/\/+$/, '');
     }
     const database = values.db ?? process.env.DATABASE_URL ?? 'sqlite:./data/parley.db';
-    const running = await serve({ protocols, port, host: values.host, database, mediaDir: values['media-dir'] ?? './data/media', key, authMode, logger, publicUrls });
+    const running = await serve({
+      protocols,
+      port,
+      host: values.host,
+      database,
+      mediaDir: values['media-dir'] ?? './data/media',
+      auth: (p) => ({ key: keys.get(p)!, mode: authMode, issuer }),
+      logger,
+      publicUrls,
+      allowedOrigins,
+      flowControl,
+      forceTrust: values['force-trust'],
+    });
 
     console.log(`Parley reference servers (database: ${database.replace(/\/\/[^@/]*@/, '//…@')}, auth: ${authMode})`);
     for (const s of running.servers) console.log(`  ${s.protocol.padEnd(12)} ${s.url}   (health: ${s.url}/healthz)`);
     console.log(`Get a token:  npx parley token --protocol ${protocols[0]} --user alice${protocols[0] === 'marketplace' ? ' --type customer' : ''}`);
-    if (key.algorithm === 'HS256' && key.secret === DEV_SECRET) console.log(`Dev JWT secret (HS256): ${DEV_SECRET}`);
+    if (onDevSecret.length) console.log(`Dev JWT secret (HS256): ${DEV_SECRET}`);
 
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
@@ -94,3 +145,7 @@ Environment: DATABASE_URL, PARLEY_JWT_SECRET, LOG_LEVEL (info), NODE_ENV.`,
     return 0;
   },
 };
+
+function isDevSecret(key: JwtKey): boolean {
+  return key.algorithm === 'HS256' && key.secret === DEV_SECRET;
+}

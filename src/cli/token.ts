@@ -1,6 +1,6 @@
 /** `parley token`: prints a development token in the shape a protocol's handshake expects. */
 import { mintToken } from '../auth/tokens.js';
-import { jwtKeyFromOptions } from '../server/config.js';
+import { jwtIssuerFromOptions, jwtKeyFromOptions } from '../server/config.js';
 import { buildModel } from '../spec/model.js';
 import { readSpecFile } from '../spec/source.js';
 import { specPathOf, PROTOCOL_NAMES } from '../server/protocols.js';
@@ -13,7 +13,9 @@ export const tokenCommand: Command = {
 
 Prints a signed JWT whose claims have the shape the protocol's spec requires, for
 trying the servers or the mock by hand. Signed with the same secret 'parley serve'
-uses (PARLEY_JWT_SECRET, or the development secret).
+uses (PARLEY_JWT_SECRET_<PROTOCOL>, PARLEY_JWT_SECRET, or the development secret).
+Its audience (aud) is the protocol and its issuer (iss) the deployment's, which the
+servers require: a token for one protocol opens no other.
 
 Options:
   --protocol NAME   ${PROTOCOL_NAMES.join(', ')}
@@ -21,7 +23,9 @@ Options:
   --type ROLE       marketplace: customer, vendor or admin
   --name NAME       a display name claim, where the protocol has one
   --expires SPAN    lifetime, e.g. 30m, 12h, 7d (default 12h)
-  --jwt-secret S    the HS256 secret (default: PARLEY_JWT_SECRET or the dev secret)
+  --jwt-secret S    the HS256 secret (default: PARLEY_JWT_SECRET_<PROTOCOL>,
+                    PARLEY_JWT_SECRET, or the dev secret)
+  --jwt-issuer ISS  the issuer (default: PARLEY_JWT_ISSUER, else 'parley')
   -h, --help        show this help
 
 Example:
@@ -34,6 +38,7 @@ Example:
       name: { type: 'string' },
       expires: { type: 'string' },
       'jwt-secret': { type: 'string' },
+      'jwt-issuer': { type: 'string' },
     });
     if (values.help) {
       console.log(this.help);
@@ -52,7 +57,8 @@ Example:
       claims[known.includes('first_name') ? 'first_name' : 'name'] = values.name;
     }
     try {
-      const token = await mintToken(model, jwtKeyFromOptions({ jwtSecret: values['jwt-secret'] }), { user: values.user, attributes, claims, expiresIn: values.expires });
+      const key = jwtKeyFromOptions({ jwtSecret: values['jwt-secret'] }, values.protocol);
+      const token = await mintToken(model, key, { user: values.user, attributes, claims, expiresIn: values.expires, issuer: jwtIssuerFromOptions(values['jwt-issuer']) });
       console.log(token);
       return 0;
     } catch (error) {

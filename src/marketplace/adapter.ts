@@ -37,8 +37,7 @@ export const adapter: ProtocolAdapter = {
         authenticate: authenticatorOf(deps),
         // The presence-first rule of `/chat`.
         isOnline: (userKey) => online.isOnline(userKey),
-        validateOutgoing: deps.validateOutgoing,
-        logger: deps.logger,
+        ...deps.attachOptions,
       },
     );
   },

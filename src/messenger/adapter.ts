@@ -40,8 +40,7 @@ export const adapter: ProtocolAdapter = {
     const server = serverOf(deps);
     const attached = attachMessenger(io, { root: messengerHandlers(server.context) }, {
       authenticate: server.authenticate,
-      validateOutgoing: deps.validateOutgoing,
-      logger: deps.logger,
+      ...deps.attachOptions,
     });
     server.emit = attached.root.emit;
   },

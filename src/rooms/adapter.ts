@@ -59,7 +59,7 @@ export const adapter: ProtocolAdapter = {
     attachRooms(
       io,
       { root: roomsHandlers(deps) },
-      { authenticate: createAuthenticator(deps.model, rootNamespace(deps), deps.auth), validateOutgoing: deps.validateOutgoing, logger: deps.logger },
+      { authenticate: createAuthenticator(deps.model, rootNamespace(deps), deps.auth), ...deps.attachOptions },
     );
   },
 };

@@ -7,6 +7,7 @@ import type { Server, ServerOptions } from 'socket.io';
 import type { ChatCore } from '../core/chat-core.js';
 import type { AuthenticatorOptions } from '../auth/authenticator.js';
 import type { ProtocolModel } from '../spec/model.js';
+import type { AttachOptions } from '../../generated/runtime/server.js';
 import type { Route } from './http.js';
 import type { Logger } from './logger.js';
 
@@ -18,8 +19,8 @@ export interface AdapterDeps {
   readonly auth: AuthenticatorOptions;
   /** The server's own base URL (`http://127.0.0.1:4100`), for links such as media URLs. */
   readonly publicUrl: () => string;
-  /** Validate every server emit against the spec (on outside production). */
-  readonly validateOutgoing: boolean;
+  /** What every protocol hands its generated stub's `attach` besides its authenticator. */
+  readonly attachOptions: Pick<AttachOptions, 'validateOutgoing' | 'logger' | 'flowControl'>;
 }
 
 export interface ProtocolAdapter {

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChatError } from '../core/errors.js';
 import { illFormedText, ProtocolError } from '../../generated/runtime/errors.js';
 import type { Logger } from './logger.js';
+import { originPolicy, type OriginPolicy } from './origins.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -116,10 +117,10 @@ export function failureResponse(error: unknown): { status: number; message: stri
 
 /**
  * The request listener for a set of routes. Everything about the request (target, escapes,
- * method) is parsed here, before any route runs, and every failure, synchronous or not, becomes
- * a response: no request can throw out of the listener.
+ * origin, method) is checked here, before any route runs, and every failure, synchronous or not,
+ * becomes a response: no request can throw out of the listener.
  */
-export function createRequestHandler(routes: readonly Route[], logger: Logger): (request: IncomingMessage, response: ServerResponse) => void {
+export function createRequestHandler(routes: readonly Route[], logger: Logger, origins: OriginPolicy = originPolicy()): (request: IncomingMessage, response: ServerResponse) => void {
   const compiled = routes.map((route) => ({ route, ...compile(route.path) }));
   const fail = (response: ServerResponse, error: unknown, path: string) => {
     const { status, message } = failureResponse(error);
@@ -133,7 +134,23 @@ export function createRequestHandler(routes: readonly Route[], logger: Logger): 
       .then(() => {
         const url = parseRequestTarget(request.url);
         path = url.pathname;
+        if (!origins.admits(request)) throw new HttpError(403, 'origin not allowed');
+        const origin = request.headers.origin;
+        if (origin !== undefined && origins.allowsCrossOrigin(origin)) {
+          response.setHeader('access-control-allow-origin', origin);
+          response.setHeader('vary', 'Origin');
+        }
         const matching = compiled.filter((c) => c.re.test(path));
+        if (request.method === 'OPTIONS' && matching.length) {
+          // A CORS preflight: the methods of this path, and the headers its routes read.
+          response.writeHead(204, {
+            'access-control-allow-methods': [...new Set(matching.map((c) => c.route.method))].join(', '),
+            'access-control-allow-headers': 'authorization, content-type',
+            'access-control-max-age': '600',
+          });
+          response.end();
+          return;
+        }
         const found = matching.find((c) => c.route.method === request.method);
         if (!found) throw new HttpError(matching.length ? 405 : 404, matching.length ? `${String(request.method)} is not allowed here` : 'not found');
         const values = found.re.exec(path)!.slice(1);

@@ -7,7 +7,10 @@ import type { AuthenticatorOptions } from '../auth/authenticator.js';
 import { buildModel } from '../spec/model.js';
 import { readSpecFile } from '../spec/source.js';
 import { loadAdapter, type AdapterDeps } from './adapter.js';
+import type { FlowControlOptions } from '../runtime/flow-control.js';
+import { DEFAULT_MAX_PACKETS_PER_REQUEST, limitPollingPackets } from './engine-limits.js';
 import { createRequestHandler, sendJson, type Route } from './http.js';
+import { originPolicy } from './origins.js';
 import type { Logger } from './logger.js';
 import { specPathOf } from './protocols.js';
 
@@ -21,6 +24,12 @@ export interface ProtocolServerOptions {
   readonly validateOutgoing?: boolean;
   /** The base URL clients reach this server at (links such as media URLs); default: the listening address. */
   readonly publicUrl?: string;
+  /** Browser origins allowed besides the server's own (default: localhost pages outside production). */
+  readonly allowedOrigins?: readonly string[];
+  /** Rate limits on client events (default: the runtime's DEFAULT_FLOW_CONTROL); `false` turns them off. */
+  readonly flowControl?: FlowControlOptions | false;
+  /** Packets one long-polling request may carry (default {@link DEFAULT_MAX_PACKETS_PER_REQUEST}). */
+  readonly maxPacketsPerRequest?: number;
 }
 
 export interface RunningProtocolServer {
@@ -48,16 +57,28 @@ export async function startProtocolServer(options: ProtocolServerOptions): Promi
     logger,
     auth: options.auth,
     publicUrl: () => options.publicUrl ?? url,
-    validateOutgoing: options.validateOutgoing ?? process.env.NODE_ENV !== 'production',
+    attachOptions: {
+      validateOutgoing: options.validateOutgoing ?? process.env.NODE_ENV !== 'production',
+      logger,
+      flowControl: options.flowControl,
+    },
   };
+  const origins = originPolicy({ allowed: options.allowedOrigins, production: process.env.NODE_ENV === 'production' });
   const health: Route = {
     method: 'GET',
     path: '/healthz',
     handle: (_req, res) => sendJson(res, 200, { status: 'ok', protocol: options.protocol, database: options.core.database.dialect }),
   };
   const routes = [health, ...(adapter.routes?.(deps) ?? [])];
-  const http = createServer(createRequestHandler(routes, logger));
-  const io = new Server(http, { ...adapter.serverOptions, serveClient: false });
+  const http = createServer(createRequestHandler(routes, logger, origins));
+  const io = new Server(http, {
+    ...adapter.serverOptions,
+    serveClient: false,
+    // Both transports' handshakes: a page of a foreign origin gets no session at all.
+    allowRequest: (request, callback) => callback(origins.admits(request) ? null : 'origin not allowed', origins.admits(request)),
+    cors: { origin: (origin, callback) => callback(null, origin !== undefined && origins.allowsCrossOrigin(origin)), credentials: true },
+  });
+  limitPollingPackets(io, options.maxPacketsPerRequest ?? DEFAULT_MAX_PACKETS_PER_REQUEST, logger);
   await adapter.attach(io, deps);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

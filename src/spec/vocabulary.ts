@@ -18,6 +18,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'notFound'
   | 'payloadTooLarge'
+  | 'rateLimited'
   | 'internal';
 
 /** The fixed status of each error kind (CONVENTIONS.md §5). */
@@ -28,6 +29,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorKind, number>> = {
   forbidden: 403,
   notFound: 404,
   payloadTooLarge: 413,
+  rateLimited: 429,
   internal: 500,
 };
 

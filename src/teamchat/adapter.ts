@@ -68,8 +68,7 @@ export const adapter: ProtocolAdapter = {
       { root: teamchatHandlers(services) },
       {
         authenticate: createAuthenticator(deps.model, namespace, deps.auth),
-        validateOutgoing: deps.validateOutgoing,
-        logger: deps.logger,
+        ...deps.attachOptions,
       },
     );
   },

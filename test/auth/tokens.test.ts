@@ -42,8 +42,8 @@ describe('authenticator', () => {
   ])('refuses %s as unauthenticated', async (_name, token, message) => {
     let t = token;
     if (token === 'FORGED') t = await mintToken(model, { algorithm: 'HS256', secret: 'another-secret-entirely-0123456789' }, { user: '7', attributes: { type: 'vendor' } });
-    if (token === 'EXPIRED') t = await new SignJWT({ data: { id: 7 }, types: ['vendor'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(key.secret));
-    if (token === 'SHAPE') t = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(key.secret));
+    if (token === 'EXPIRED') t = await new SignJWT({ data: { id: 7 }, types: ['vendor'] }).setProtectedHeader({ alg: 'HS256' }).setAudience('marketplace').setIssuer('parley').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(key.secret));
+    if (token === 'SHAPE') t = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'HS256' }).setAudience('marketplace').setIssuer('parley').sign(new TextEncoder().encode(key.secret));
     await expect(authenticate(credential(t))).rejects.toMatchObject({ kind: 'unauthenticated', message: expect.stringMatching(message) });
   });
 

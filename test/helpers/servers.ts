@@ -9,6 +9,7 @@ import { ChatCore } from '../../src/core/chat-core.js';
 import { LocalMediaStore } from '../../src/core/media-store.js';
 import type { AuthMode } from '../../src/auth/authenticator.js';
 import type { JwtKey } from '../../src/auth/keys.js';
+import type { FlowControlOptions } from '../../src/runtime/flow-control.js';
 import { mintToken, type TokenRequest } from '../../src/auth/tokens.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startProtocolServer, type RunningProtocolServer } from '../../src/server/protocol-server.js';
@@ -32,6 +33,10 @@ export interface TestProtocolServer {
 export interface StartOptions {
   readonly authMode?: AuthMode;
   readonly mediaMaxBytes?: number;
+  /** The JWT key (default {@link TEST_KEY}). */
+  readonly key?: JwtKey;
+  readonly flowControl?: FlowControlOptions | false;
+  readonly allowedOrigins?: readonly string[];
 }
 
 /** Starts `protocol`'s reference server on a fresh store of `backend`. */
@@ -47,7 +52,9 @@ async function start(protocol: string, backend: Backend, database: Database, med
     protocol,
     port: 0,
     core,
-    auth: { key: TEST_KEY, mode: options.authMode ?? 'jwt' },
+    auth: { key: options.key ?? TEST_KEY, mode: options.authMode ?? 'jwt' },
+    flowControl: options.flowControl,
+    allowedOrigins: options.allowedOrigins,
     logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
     validateOutgoing: true,
   });
@@ -63,7 +70,7 @@ async function start(protocol: string, backend: Backend, database: Database, med
     url: server.url,
     core,
     server,
-    token: (user, attributes, claims) => mintToken(model, TEST_KEY, { user, attributes, claims }),
+    token: (user, attributes, claims) => mintToken(model, options.key ?? TEST_KEY, { user, attributes, claims }),
     async restart() {
       await close();
       return start(protocol, backend, await backend.reopen(database), mediaDir, options);

@@ -9,7 +9,7 @@ import { TEST_KEY } from '../helpers/servers.js';
 import { received, useMarketplace, type Connection } from './harness.js';
 
 const sign = (claims: Record<string, unknown>, expires = '1h', secret = (TEST_KEY as { secret: string }).secret) =>
-  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expires).sign(new TextEncoder().encode(secret));
+  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setAudience('marketplace').setIssuer('parley').setExpirationTime(expires).sign(new TextEncoder().encode(secret));
 
 describeEachBackend('marketplace handshake', (backend) => {
   const m = useMarketplace(backend);

@@ -135,7 +135,7 @@ describe('rooms trust mode', () => {
       logger: logger as never,
       auth: { key: TEST_KEY, mode: 'trust' },
       publicUrl: () => 'http://127.0.0.1',
-      validateOutgoing: true,
+      attachOptions: { validateOutgoing: true },
     });
     expect(warnings).toEqual([expect.stringMatching(/trust.*unverified/)]);
   });

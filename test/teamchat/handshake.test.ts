@@ -24,7 +24,7 @@ describeEachBackend('teamchat handshake with a JWT', (backend) => {
     [
       'a token signed with another key',
       async () =>
-        new SignJWT({ sub: 'u1' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('another-secret-0123456789abcdef!')),
+        new SignJWT({ sub: 'u1' }).setProtectedHeader({ alg: 'HS256' }).setAudience('teamchat').setIssuer('parley').sign(new TextEncoder().encode('another-secret-0123456789abcdef!')),
       /invalid/,
     ],
     [
@@ -32,11 +32,13 @@ describeEachBackend('teamchat handshake with a JWT', (backend) => {
       async () =>
         new SignJWT({ sub: 'u1' })
           .setProtectedHeader({ alg: 'HS256' })
+          .setAudience('teamchat')
+          .setIssuer('parley')
           .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
           .sign(secret),
       /expired/,
     ],
-    ['a token without sub', async () => new SignJWT({ name: 'x' }).setProtectedHeader({ alg: 'HS256' }).sign(secret), /sub/],
+    ['a token without sub', async () => new SignJWT({ name: 'x' }).setProtectedHeader({ alg: 'HS256' }).setAudience('teamchat').setIssuer('parley').sign(secret), /sub/],
   ])('refuses %s with connect_error 401', async (_name, makeToken, message) => {
     const token = makeToken === undefined ? undefined : await makeToken();
     const client = connectTeamchat(t.server().url, {
@@ -125,7 +127,7 @@ describeEachBackend('teamchat handshake in trust mode', (backend) => {
       logger,
       auth: { key: TEST_KEY, mode: 'trust' },
       publicUrl: () => 'http://127.0.0.1:1',
-      validateOutgoing: true,
+      attachOptions: { validateOutgoing: true },
     });
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/trust.*unverified/));
   });
