@@ -352,13 +352,17 @@ export function attachNamespace(
     };
 
     const known = new Set(spec.events.map((e) => e.wire));
-    socket.onAny((event: string) => {
+    socket.onAny((event: unknown) => {
+      if (typeof event === 'string' && known.has(event)) return;
+      // Whatever a client sends as an event name (a number, an object; socket.io even passes its
+      // ack callback when a packet has an ack id and no data) is answered without repeating more
+      // than a short string of it.
+      const name = typeof event === 'string' ? (event.length > 100 ? `${event.slice(0, 100)}…` : event) : undefined;
+      if (!admitted(name ?? '')) return;
+      const message = name === undefined ? 'an event name must be a string' : `unknown event '${name}'`;
       // socket.io hands known events to their listeners a tick later (after its middleware);
       // waiting the same tick keeps an unknown event's error in arrival order with them.
-      if (!known.has(event) && admitted(event))
-        process.nextTick(() =>
-          enqueue(async () => sendError(socket, failure('invalidRequest', `unknown event '${event}'`, event))),
-        );
+      process.nextTick(() => enqueue(async () => sendError(socket, failure('invalidRequest', message, name))));
     });
 
     for (const e of spec.events) {

@@ -102,17 +102,21 @@ interface UserBucket {
 /** Flow control for one namespace: hands out a gate per socket, shares buckets per user. */
 export class FlowControl {
   private readonly options: Required<FlowControlOptions>;
+  /** Per-event limits by event name. A Map: event names come from clients, and `constructor` is one. */
+  private readonly eventLimits: ReadonlyMap<string, Rate>;
   private readonly users = new Map<string, UserBucket>();
 
   constructor(options: FlowControlOptions = {}, private readonly now: () => number = monotonicSeconds) {
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as FlowControlOptions;
     this.options = { ...DEFAULT_FLOW_CONTROL, ...given };
     if (!(this.options.maxQueued >= 1)) throw new RangeError(`maxQueued must be at least 1 (got ${this.options.maxQueued})`);
+    this.eventLimits = new Map(Object.entries(this.options.events));
   }
 
   /** The gate of a new socket; `userKey` when the user is already known. */
   open(userKey?: string): SocketGate {
-    const { socket, events, maxQueued, refusals } = this.options;
+    const { socket, maxQueued, refusals } = this.options;
+    const eventLimits = this.eventLimits;
     const own = socket === false ? undefined : new TokenBucket(socket, this.now);
     const perEvent = new Map<string, TokenBucket>();
     const strikes = new TokenBucket(refusals, this.now);
@@ -130,7 +134,7 @@ export class FlowControl {
     const gate: SocketGate = {
       admit(event) {
         if (queued >= maxQueued) return refuse(`too many events waiting (${maxQueued}): wait for answers before sending more`);
-        const eventLimit = events[event];
+        const eventLimit = eventLimits.get(event);
         let eventBucket = perEvent.get(event);
         if (eventLimit && !eventBucket) perEvent.set(event, (eventBucket = new TokenBucket(eventLimit, now)));
         // Cheapest refusal first; a token taken by an earlier bucket is given back when a later one refuses.

@@ -1,5 +1,5 @@
 /**
- * A bound on the packets one long-polling request may carry. Engine.IO bounds a request's bytes
+ * Limits on what Engine.IO accepts over HTTP. A bound on the packets one long-polling request may carry. Engine.IO bounds a request's bytes
  * (`maxHttpBufferSize`) but not its packets: a 1 MB POST of 100,000 tiny packets becomes 100,000
  * events at once, and their answers wait in memory until the client polls. Over the bound the
  * request's packets are dropped unread and the session is closed; the client may reconnect.
@@ -7,6 +7,7 @@
  * Engine.IO has no hook between reading a polling body and decoding it, so the one method that
  * does both is wrapped, per polling transport, at connection time.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'socket.io';
 import type { Logger } from './logger.js';
 
@@ -48,6 +49,21 @@ function countV3(text: string): number {
     i = colon + 1 + length;
   }
   return count;
+}
+
+/**
+ * The methods Engine.IO's HTTP transport answers; it answers others with a bare 500. CORS
+ * preflights (OPTIONS with an Origin) are answered by its CORS middleware before this one runs.
+ */
+const ENGINE_METHODS = new Set(['GET', 'POST']);
+
+/** Answers requests Engine.IO has no use for (PUT, DELETE… on a session) with 405 instead of its 500. */
+export function refuseOtherMethods(io: Server): void {
+  io.engine.use((request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => {
+    if (ENGINE_METHODS.has(request.method ?? '')) return next();
+    response.writeHead(405, { allow: [...ENGINE_METHODS].join(', '), 'content-type': 'text/plain' });
+    response.end('method not allowed');
+  });
 }
 
 /** Closes any polling session whose request carries more than `max` packets. */

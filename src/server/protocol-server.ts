@@ -8,7 +8,7 @@ import { buildModel } from '../spec/model.js';
 import { readSpecFile } from '../spec/source.js';
 import { loadAdapter, type AdapterDeps } from './adapter.js';
 import type { FlowControlOptions } from '../runtime/flow-control.js';
-import { DEFAULT_MAX_PACKETS_PER_REQUEST, limitPollingPackets } from './engine-limits.js';
+import { DEFAULT_MAX_PACKETS_PER_REQUEST, limitPollingPackets, refuseOtherMethods } from './engine-limits.js';
 import { createRequestHandler, sendJson, type Route } from './http.js';
 import { originPolicy } from './origins.js';
 import type { Logger } from './logger.js';
@@ -79,6 +79,7 @@ export async function startProtocolServer(options: ProtocolServerOptions): Promi
     cors: { origin: (origin, callback) => callback(null, origin !== undefined && origins.allowsCrossOrigin(origin)), credentials: true },
   });
   limitPollingPackets(io, options.maxPacketsPerRequest ?? DEFAULT_MAX_PACKETS_PER_REQUEST, logger);
+  refuseOtherMethods(io);
   await adapter.attach(io, deps);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -81,6 +81,11 @@ describe('FlowControl', () => {
     expect(admitted(gate, 20, 'sendMessage')).toBe(8);
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])("takes an event named '%s' for an event like any other, not a key of Object.prototype", (event) => {
+    const gate = new FlowControl({ events: { typing: { rate: 1, burst: 1 } } }).open('ada');
+    expect(gate.admit(event)).toBeUndefined();
+  });
+
   it('bounds the events waiting on one socket, whatever the rate allows', () => {
     const flow = new FlowControl({ socket: false, user: false, maxQueued: 3 });
     const gate = flow.open('ada');
