@@ -100,7 +100,8 @@ export function payloadKey(v: unknown): string {
  * to `count`, chosen by a PRNG seeded with `seed`: same inputs and seed, same list.
  *
  * Every payload returned was rejected by `isInvalid`. Fewer than `count` come back when the schema
- * allows no more (a schema with few constraints): single mutations, then at most 40·count tries.
+ * allows no more (a schema with few constraints): after the single mutations, combinations stop at
+ * 40·count tries, or 2,000 in a row that found nothing new.
  * Payloads are JSON-safe (no NaN, functions or cycles), mostly under 20 KB; binary data of `valid`
  * is shared, not copied.
  */
@@ -134,7 +135,8 @@ export function invalidPayloads(doc: unknown, schema: JsonSchema, valid: unknown
 
   const out = singles.map((s) => s.p);
   const pool = singles.filter((s) => s.m.path.length > 0).map((s) => s.m);
-  for (let tries = 0; out.length < count && pool.length >= 2 && tries < count * 40; tries++) {
+  // Bounded twice: in all, and in tries in a row that find nothing new (the combinations ran out).
+  for (let tries = 0, stale = 0; out.length < count && pool.length >= 2 && tries < count * 40 && stale < 2000; tries++, stale++) {
     const want = rand() < 0.5 ? 2 : 3;
     const picked: number[] = [];
     for (let guard = 0; picked.length < want && guard < 20; guard++) {
@@ -145,7 +147,10 @@ export function invalidPayloads(doc: unknown, schema: JsonSchema, valid: unknown
     }
     if (picked.length < 2) continue;
     const p = accept(picked.sort((a, b) => a - b).map((i) => pool[i]!));
-    if (p) out.push(p);
+    if (p) {
+      out.push(p);
+      stale = 0;
+    }
   }
   return out;
 }
@@ -180,10 +185,18 @@ function walk(doc: unknown, schema: unknown, cur: unknown, path: readonly Key[],
     }
   } else if (Array.isArray(cur)) {
     const items = views.filter((v) => isObject(v.items)).map((v) => v.items);
+    const itemViews = items.length ? viewsOf(doc, merged(items)) : [];
+    // Too many copies of an existing item cut down to its required fields: only the count is wrong, and the payload stays small.
+    const required = new Set(itemViews.flatMap((v) => (Array.isArray(v.required) ? (v.required as string[]) : [])));
+    const filler = isObject(cur[0]) ? Object.fromEntries(Object.entries(cur[0]).filter(([k]) => required.has(k))) : (cur[0] ?? null);
+    for (const v of views) {
+      if (typeof v.maxItems === 'number') out.push({ label: `${where(path)} over maxItems ${v.maxItems}`, path, value: Array.from({ length: v.maxItems + 1 }, () => filler), big: true });
+      if (typeof v.minItems === 'number' && v.minItems > 0) out.push({ label: `${where(path)} under minItems ${v.minItems}`, path, value: cur.slice(0, v.minItems - 1) });
+    }
     if (items.length === 0) return;
     // A few items suffice: the rest share their schema, and each adds as many mutations again.
     cur.slice(0, 3).forEach((x, i) => walk(doc, merged(items), x, [...path, i], out));
-    valueMutations(viewsOf(doc, merged(items)), undefined, [...path, cur.length], out);
+    valueMutations(itemViews, undefined, [...path, cur.length], out);
   }
 }
 
@@ -227,11 +240,6 @@ function valueMutations(views: JsonSchema[], cur: unknown, path: readonly Key[],
     if (num(v.exclusiveMaximum)) add(`${at} at exclusiveMaximum ${v.exclusiveMaximum}`, v.exclusiveMaximum);
     if (num(v.exclusiveMinimum)) add(`${at} at exclusiveMinimum ${v.exclusiveMinimum}`, v.exclusiveMinimum);
     if (num(v.multipleOf)) add(`${at} not a multiple of ${v.multipleOf}`, n + v.multipleOf / 2);
-    if (Array.isArray(cur)) {
-      // Repeats an existing item so that only the count is wrong.
-      if (num(v.maxItems)) add(`${at} over maxItems ${v.maxItems}`, Array.from({ length: v.maxItems + 1 }, () => cur[0] ?? null));
-      if (num(v.minItems) && v.minItems > 0) add(`${at} under minItems ${v.minItems}`, cur.slice(0, v.minItems - 1));
-    }
   }
 }
 
