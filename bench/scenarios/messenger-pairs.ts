@@ -15,6 +15,7 @@
  * in one file; idle-memory.ts starts the same children.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,11 +35,14 @@ export type ServerKind = 'parley' | 'plain';
 // ---------------------------------------------------------------------------------------------
 // The servers (child side)
 
-type Request = { id: number; type: 'memory' | 'stats' | 'stop' };
+type Request = { id: number; type: 'memory' | 'stats' | 'lag' | 'stop' };
 
 /** Runs in the child: starts the server, answers the parent's requests over IPC. */
 async function child(kind: ServerKind): Promise<void> {
   const server = kind === 'parley' ? await startParley() : await startPlain();
+  // The event loop's delays since the last `lag` request: how long a ready callback waited.
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   process.on('message', async (request: Request) => {
     const answer = async (body: object) => process.send!({ id: request.id, ...body });
     if (request.type === 'memory') {
@@ -49,6 +53,9 @@ async function child(kind: ServerKind): Promise<void> {
       }
       const { heapUsed, rss } = process.memoryUsage();
       await answer({ heapUsed, rss, sockets: server.sockets(), gc: typeof globalThis.gc === 'function' });
+    } else if (request.type === 'lag') {
+      await answer({ p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 });
+      lag.reset();
     } else if (request.type === 'stats') {
       const cpu = process.cpuUsage();
       await answer({ cpuMicros: cpu.user + cpu.system, ...(await server.stats()) });
