@@ -5,7 +5,7 @@
  * mock answers it exactly as it answers a real client; or a peer comes online or goes offline,
  * and the lifecycle's emits follow. At `rate` actions per second per connected user.
  */
-import { ProtocolError } from '../generated/runtime/errors.js';
+import { ProtocolError } from '../src/runtime/errors.js';
 import type { EventModel } from '../src/spec/model.js';
 import { asList } from '../src/spec/vocabulary.js';
 import type { MockProtocol } from './protocol.js';

@@ -3,7 +3,7 @@
  * pinning messages, creating conversations, joining their rooms, delivering what was pending.
  */
 import type { Socket } from 'socket.io';
-import { ProtocolError } from '../generated/runtime/errors.js';
+import { ProtocolError } from '../src/runtime/errors.js';
 import type { Effect } from '../src/spec/vocabulary.js';
 import type { MockContext } from './context.js';
 import type { Resolution } from './conversations.js';

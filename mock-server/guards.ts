@@ -3,7 +3,7 @@
  * the protocol's error event and nothing else happens. Stateless, the mock knows no messages and
  * no members, so only `distinctUsers` is checked.
  */
-import { ProtocolError, type ErrorKind } from '../generated/runtime/errors.js';
+import { ProtocolError, type ErrorKind } from '../src/runtime/errors.js';
 import type { Guard } from '../src/spec/vocabulary.js';
 import type { Resolution } from './conversations.js';
 import { compileUsers, compileValue, requestPath, type Scope } from './expressions.js';

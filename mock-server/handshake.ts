@@ -6,8 +6,8 @@
  * With `--auth trust`, the spec's trust mode is accepted too (`auth.userid`, or an announce event).
  */
 import { decodeJwt } from 'jose';
-import { ProtocolError, type Failure } from '../generated/runtime/errors.js';
-import type { Credential, Handshake, Identity, NamespaceSpec } from '../generated/runtime/server.js';
+import { ProtocolError, type Failure } from '../src/runtime/errors.js';
+import type { Credential, Handshake, Identity, NamespaceSpec } from '../src/runtime/server.js';
 import type { NamespaceModel } from '../src/spec/model.js';
 import { asList } from '../src/spec/vocabulary.js';
 import { compileValue, requestPath } from './expressions.js';

@@ -4,7 +4,7 @@
  * handler per client event, built from the spec's event list, and the lifecycle.
  */
 import type { Namespace, Server, Socket } from 'socket.io';
-import { attachNamespace, type HandlerContext } from '../generated/runtime/server.js';
+import { attachNamespace, type HandlerContext } from '../src/runtime/server.js';
 import type { NamespaceModel } from '../src/spec/model.js';
 import type { MockContext } from './context.js';
 import type { EmitTarget } from './emits.js';

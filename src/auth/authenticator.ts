@@ -3,8 +3,8 @@
  * (signature, expiry, claims shape), or, in trust mode, takes the id the original clients sent.
  */
 import { jwtVerify, errors as joseErrors } from 'jose';
-import { ProtocolError } from '../../generated/runtime/errors.js';
-import type { Credential, Identity } from '../../generated/runtime/server.js';
+import { ProtocolError } from '../runtime/errors.js';
+import type { Credential, Identity } from '../runtime/server.js';
 import type { NamespaceModel, ProtocolModel } from '../spec/model.js';
 import { ClaimsRules, claimAt } from './claims.js';
 import { CLOCK_TOLERANCE_SECONDS, DEFAULT_ISSUER, verificationKey, type JwtKey } from './keys.js';

@@ -2,7 +2,7 @@
 import type { Ajv, ValidateFunction } from 'ajv';
 import { createAjv } from '../spec/ajv.js';
 import { rebaseRefs } from '../spec/check.js';
-import { describePayloadError } from '../../generated/runtime/problems.js';
+import { describePayloadError } from '../runtime/problems.js';
 import type { NamespaceModel, ProtocolModel } from '../spec/model.js';
 import { deref } from '../spec/model.js';
 import { schemasAt } from '../spec/schema-paths.js';

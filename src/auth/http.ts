@@ -4,8 +4,8 @@
  * cannot set headers (an `<img src>`), checked by the same authenticator.
  */
 import type { IncomingMessage } from 'node:http';
-import { ProtocolError } from '../../generated/runtime/errors.js';
-import type { Credential } from '../../generated/runtime/server.js';
+import { ProtocolError } from '../runtime/errors.js';
+import type { Credential } from '../runtime/server.js';
 import { bearerToken, HttpError } from '../server/http.js';
 import type { AuthenticatedIdentity } from './authenticator.js';
 

@@ -5,7 +5,7 @@
  * theirs is simply not found (404).
  */
 import { isChatError, type ChatCore, type ConversationDetails } from '../core/index.js';
-import { ProtocolError } from '../../generated/runtime/errors.js';
+import { ProtocolError } from '../runtime/errors.js';
 import { toProtocolError } from './errors.js';
 import { chatRole, counterpartOf, realmOf, userKeyOfUser, userKey, type Actor } from './identity.js';
 

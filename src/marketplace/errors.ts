@@ -4,7 +4,7 @@
  * `appError` with the status of its kind.
  */
 import { ChatError } from '../core/index.js';
-import { ProtocolError } from '../../generated/runtime/errors.js';
+import { ProtocolError } from '../runtime/errors.js';
 
 /** The `ProtocolError` for a core refusal; anything else is returned unchanged (a 500). */
 export function toProtocolError(error: unknown, field?: string): unknown {

@@ -5,7 +5,7 @@
  * request names a user of the actor's counterpart role.
  */
 import type { ChatCore, User } from '../core/index.js';
-import type { HandlerContext } from '../../generated/runtime/server.js';
+import type { HandlerContext } from '../runtime/server.js';
 import type * as T from '../../generated/marketplace/types.js';
 
 export type Role = T.UserType;

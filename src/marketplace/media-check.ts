@@ -8,7 +8,7 @@
  * itself (see the report: a `ChatCore.mediaRecords` would replace it).
  */
 import type { ChatCore } from '../core/index.js';
-import { ProtocolError } from '../../generated/runtime/errors.js';
+import { ProtocolError } from '../runtime/errors.js';
 
 /**
  * Refuses files that are unknown (404), another user's (403), or already sent in another chat

@@ -6,7 +6,7 @@
  */
 import type { Namespace } from 'socket.io';
 import type { ChatCore } from '../core/index.js';
-import { userRoom } from '../../generated/runtime/errors.js';
+import { userRoom } from '../runtime/errors.js';
 import { realmOf, type Role } from './identity.js';
 
 export class OnlineStatus {

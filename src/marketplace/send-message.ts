@@ -8,7 +8,7 @@
  */
 import { isChatError, type ChatCore } from '../core/index.js';
 import type { ChatContext } from '../../generated/marketplace/server.js';
-import { ProtocolError, conversationRoom, userRoom } from '../../generated/runtime/errors.js';
+import { ProtocolError, conversationRoom, userRoom } from '../runtime/errors.js';
 import type * as T from '../../generated/marketplace/types.js';
 import { refusing, toProtocolError } from './errors.js';
 import { chatRole, counterpartOf, realmOf, userKey, type Actor } from './identity.js';

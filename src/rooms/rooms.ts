@@ -5,7 +5,7 @@
 import type { Context } from '../../generated/rooms/server.js';
 import type * as T from '../../generated/rooms/types.js';
 import { ProtocolError } from '../../generated/rooms/server.js';
-import { conversationRoom, userRoom } from '../../generated/runtime/errors.js';
+import { conversationRoom, userRoom } from '../runtime/errors.js';
 import type { ChatCore, ConversationDetails } from '../core/index.js';
 import { refusing } from './errors.js';
 import { REALM, type Sessions } from './session.js';

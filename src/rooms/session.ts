@@ -7,7 +7,7 @@
 import type { Socket } from 'socket.io';
 import type { Context } from '../../generated/rooms/server.js';
 import type * as T from '../../generated/rooms/types.js';
-import { conversationRoom } from '../../generated/runtime/errors.js';
+import { conversationRoom } from '../runtime/errors.js';
 import type { ChatCore, UserProfile } from '../core/index.js';
 
 /** Users of this protocol live in their own realm: a rooms `u-1` is not a messenger `u-1`. */

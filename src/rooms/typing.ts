@@ -1,7 +1,7 @@
 /** `typing_start` / `typing_end`: echoed to every participant of the room; nothing is stored. */
 import type { Context } from '../../generated/rooms/server.js';
 import type * as T from '../../generated/rooms/types.js';
-import { conversationRoom } from '../../generated/runtime/errors.js';
+import { conversationRoom } from '../runtime/errors.js';
 import type { ChatCore } from '../core/index.js';
 import { refusing } from './errors.js';
 import type { Sessions } from './session.js';

@@ -7,7 +7,7 @@ import type { Server, ServerOptions } from 'socket.io';
 import type { ChatCore } from '../core/chat-core.js';
 import type { AuthenticatorOptions } from '../auth/authenticator.js';
 import type { ProtocolModel } from '../spec/model.js';
-import type { AttachOptions } from '../../generated/runtime/server.js';
+import type { AttachOptions } from '../runtime/server.js';
 import type { Route } from './http.js';
 import type { Logger } from './logger.js';
 

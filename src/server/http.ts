@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChatError } from '../core/errors.js';
-import { illFormedText, ProtocolError } from '../../generated/runtime/errors.js';
+import { illFormedText, ProtocolError } from '../runtime/errors.js';
 import type { Logger } from './logger.js';
 import { originPolicy, type OriginPolicy } from './origins.js';
 

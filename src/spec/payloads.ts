@@ -1,13 +1,13 @@
 /** Validating payloads against a spec at run time (tests and checks; servers use the generated validators). */
 import type { Ajv, ValidateFunction } from 'ajv';
-import { describePayloadError, type PayloadProblem } from '../../generated/runtime/problems.js';
+import { describePayloadError, type PayloadProblem } from '../runtime/problems.js';
 import { createAjv } from './ajv.js';
 import { rebaseRefs } from './check.js';
 import type { EventModel, ProtocolModel } from './model.js';
 
 // One description of a payload problem for everything: the generated runtime's, which the
 // generated validators use too, so tests and servers word problems alike.
-export { describePayloadError, type PayloadProblem } from '../../generated/runtime/problems.js';
+export { describePayloadError, type PayloadProblem } from '../runtime/problems.js';
 
 /** Compiles a validator per event of a protocol, from the spec's own schemas. */
 export class SpecValidators {

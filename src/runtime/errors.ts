@@ -1,4 +1,3 @@
-{{> banner source="templates/runtime"}}
 // Errors shared by generated servers and clients (asyncapi/CONVENTIONS.md §5).
 import type { PayloadProblem } from './problems.js';
 
@@ -18,8 +17,19 @@ export const ERROR_STATUS: Readonly<Record<ErrorKind, number>> = {
   internal: 500,
 };
 
+// The runtime exists in more than one copy in a process (this source, generated/runtime/, a
+// team's own generated code), each with its own classes. A brand under a registered symbol lets
+// `instanceof` recognise an error thrown by code that imported another copy.
+const PROTOCOL_ERROR = Symbol.for('parley.ProtocolError');
+const PAYLOAD_ERROR = Symbol.for('parley.PayloadError');
+const branded = (value: unknown, brand: symbol): boolean => typeof value === 'object' && value !== null && brand in value;
+
 /** A failure that becomes the protocol's error event (handlers throw it; the stub sends it). */
 export class ProtocolError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, PROTOCOL_ERROR);
+  }
+  readonly [PROTOCOL_ERROR] = true;
   readonly status: number;
   constructor(
     readonly kind: ErrorKind,
@@ -35,6 +45,10 @@ export class ProtocolError extends Error {
 
 /** A payload that does not match its schema (thrown by clients before sending, by servers before emitting). */
 export class PayloadError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, PAYLOAD_ERROR);
+  }
+  readonly [PAYLOAD_ERROR] = true;
   constructor(
     readonly event: string,
     readonly problems: readonly PayloadProblem[],

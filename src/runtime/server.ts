@@ -1,4 +1,3 @@
-{{> banner source="templates/runtime"}}
 // The protocol-independent half of every generated server stub: authentication, validation of
 // what arrives, identity checks, recipients, and turning failures into the protocol's error event.
 // Generated stubs describe their protocol as data (event tables) and hand it to these functions.

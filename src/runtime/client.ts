@@ -1,4 +1,3 @@
-{{> banner source="templates/runtime"}}
 // The protocol-independent half of every generated client binding (browsers and Node).
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { PayloadError, type PayloadProblem } from './errors.js';

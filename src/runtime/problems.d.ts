@@ -1,4 +1,3 @@
-{{> banner source="templates/runtime"}}
 
 /** A payload problem: the field at fault and what is wrong with it. */
 export interface PayloadProblem {

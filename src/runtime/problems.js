@@ -1,4 +1,3 @@
-{{> banner source="templates/runtime"}}
 // Plain JavaScript so that the standalone validators (also JavaScript) can share it.
 
 /**
