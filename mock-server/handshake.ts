@@ -9,6 +9,7 @@ import { decodeJwt } from 'jose';
 import { ProtocolError, type Failure } from '../src/runtime/errors.js';
 import type { Credential, Handshake, Identity, NamespaceSpec } from '../src/runtime/server.js';
 import type { NamespaceModel } from '../src/spec/model.js';
+import { sequenceOf } from '../src/spec/sequences.js';
 import { asList } from '../src/spec/vocabulary.js';
 import { compileValue, requestPath } from './expressions.js';
 import { getPath, parsePath, setPath } from './paths.js';
@@ -51,6 +52,7 @@ export function namespaceSpec(spec: LoadedSpec, ns: NamespaceModel, auth: AuthMo
   const trust = auth === 'trust' ? x.handshake.trust : undefined;
   const requiresOnline = (x.requires ?? []).find((r) => r.check === 'online');
   return {
+    protocol: spec.model.protocol,
     path: ns.path,
     events: ns.events
       .filter((e) => e.direction === 'client')
@@ -62,6 +64,7 @@ export function namespaceSpec(spec: LoadedSpec, ns: NamespaceModel, auth: AuthMo
           return p ? [p.map(String)] : [];
         }),
         ack: e.ack !== undefined,
+        sequence: sequenceOf(spec.model, e),
       })),
     tokenSources: (x.handshake.jwt?.token ?? []).map(sourceReader),
     trustSource: trust?.userId ? sourceReader(trust.userId) : undefined,

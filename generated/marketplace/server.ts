@@ -36,6 +36,7 @@ export interface PresenceHandlers {
 }
 
 const presenceSpec: NamespaceSpec = {
+  protocol: 'marketplace',
   path: '/presence',
   events: [],
   tokenSources: [(h) => h.auth?.['token'], (h) => h.headers['token']],
@@ -99,16 +100,72 @@ export interface ChatHandlers {
 }
 
 const chatSpec: NamespaceSpec = {
+  protocol: 'marketplace',
   path: '/chat',
   events: [
-    { wire: 'joinChat', method: 'joinChat', actor: [], ack: false },
-    { wire: 'joinRooms', method: 'joinRooms', actor: [], ack: false },
-    { wire: 'sendMessage', method: 'sendMessage', actor: [], ack: false },
-    { wire: 'markAsRead', method: 'markAsRead', actor: [], ack: false },
-    { wire: 'deleteMessage', method: 'deleteMessage', actor: [], ack: false },
-    { wire: 'typing', method: 'typing', actor: [], ack: false },
-    { wire: 'stoppedTyping', method: 'stoppedTyping', actor: [], ack: false },
-    { wire: 'getUserChats', method: 'getUserChats', actor: [], ack: false },
+    {
+      wire: 'joinChat',
+      method: 'joinChat',
+      actor: [],
+      ack: false,
+      sequence: [
+        { event: 'loadMessages', conditional: false },
+        { event: 'updateReadReceipts', conditional: false },
+      ],
+    },
+    {
+      wire: 'joinRooms',
+      method: 'joinRooms',
+      actor: [],
+      ack: false,
+      sequence: [{ event: 'userChats', conditional: false }],
+    },
+    {
+      wire: 'sendMessage',
+      method: 'sendMessage',
+      actor: [],
+      ack: false,
+      sequence: [
+        { event: 'newChat', conditional: true },
+        { event: 'receiveMessage', conditional: true },
+        { event: 'receiveMessage', conditional: true },
+      ],
+    },
+    {
+      wire: 'markAsRead',
+      method: 'markAsRead',
+      actor: [],
+      ack: false,
+      sequence: [{ event: 'updateReadReceipts', conditional: false }],
+    },
+    {
+      wire: 'deleteMessage',
+      method: 'deleteMessage',
+      actor: [],
+      ack: false,
+      sequence: [{ event: 'messageDeleted', conditional: false }],
+    },
+    {
+      wire: 'typing',
+      method: 'typing',
+      actor: [],
+      ack: false,
+      sequence: [{ event: 'userTyping', conditional: false }],
+    },
+    {
+      wire: 'stoppedTyping',
+      method: 'stoppedTyping',
+      actor: [],
+      ack: false,
+      sequence: [{ event: 'stoppedTyping', conditional: false }],
+    },
+    {
+      wire: 'getUserChats',
+      method: 'getUserChats',
+      actor: [],
+      ack: false,
+      sequence: [{ event: 'userChats', conditional: false }],
+    },
   ],
   tokenSources: [(h) => h.auth?.['token'], (h) => h.headers['token']],
   onFailure: 'errorEvent',

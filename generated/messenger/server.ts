@@ -44,12 +44,52 @@ export interface Handlers {
 }
 
 const rootSpec: NamespaceSpec = {
+  protocol: 'messenger',
   path: '/',
   events: [
-    { wire: 'sendMessage', method: 'sendMessage', actor: [['senderid']], ack: false },
-    { wire: 'sendMedia', method: 'sendMedia', actor: [['senderid']], ack: false },
-    { wire: 'deleteMessage', method: 'deleteMessage', actor: [['senderid']], ack: false },
-    { wire: 'seeMessage', method: 'seeMessage', actor: [['userid']], ack: false },
+    {
+      wire: 'sendMessage',
+      method: 'sendMessage',
+      actor: [['senderid']],
+      ack: false,
+      sequence: [
+        { event: 'deliveredMessage', conditional: true },
+        { event: 'newThread', conditional: true },
+        { event: 'threadUpdate', conditional: true },
+        { event: 'newMessage', conditional: false },
+        { event: 'unreadMessagesCount', conditional: false },
+      ],
+    },
+    {
+      wire: 'sendMedia',
+      method: 'sendMedia',
+      actor: [['senderid']],
+      ack: false,
+      sequence: [
+        { event: 'deliveredMessage', conditional: true },
+        { event: 'newThread', conditional: true },
+        { event: 'threadUpdate', conditional: true },
+        { event: 'newMedia', conditional: false },
+        { event: 'unreadMessagesCount', conditional: false },
+      ],
+    },
+    {
+      wire: 'deleteMessage',
+      method: 'deleteMessage',
+      actor: [['senderid']],
+      ack: false,
+      sequence: [{ event: 'messageDeleted', conditional: false }],
+    },
+    {
+      wire: 'seeMessage',
+      method: 'seeMessage',
+      actor: [['userid']],
+      ack: false,
+      sequence: [
+        { event: 'seenMessage', conditional: false },
+        { event: 'unreadMessagesCount', conditional: false },
+      ],
+    },
   ],
   tokenSources: [(h) => h.auth?.['token']],
   trustSource: (h) => h.auth?.['userid'],

@@ -4,6 +4,7 @@
 // Generated stubs describe their protocol as data (event tables) and hand it to these functions.
 import type { Namespace, Server, Socket } from 'socket.io';
 import { FlowControl, type FlowControlOptions, type SocketGate } from './flow-control.js';
+import { sequenceProblem, type SequenceStep } from './sequence.js';
 import { ERROR_STATUS, PayloadError, ProtocolError, conversationRoom, illFormedText, userRoom, valueAt, type ErrorKind, type Failure, type PayloadProblem } from './errors.js';
 
 /** The handshake of a socket (socket.io does not export its type by name). */
@@ -49,6 +50,14 @@ export interface AttachOptions {
    * keeps sending after refusals is disconnected. `false` turns flow control off.
    */
   readonly flowControl?: FlowControlOptions | false;
+  /**
+   * Check each handler's emits against the spec's sequence for its event (an emit the sequence
+   * does not have, emits out of order, an unconditional emit missing): `log` reports a
+   * violation as an error, `throw` also raises it outside the handler (an uncaught exception:
+   * for tests, so that a server that does not follow its spec fails them), `false` skips the
+   * check. Default: `log` when outgoing validation is on.
+   */
+  readonly checkSequences?: 'log' | 'throw' | false;
 }
 
 /** Who receives an emit (CONVENTIONS.md §4.1), as handler code names them. */
@@ -71,10 +80,14 @@ export interface ClientEventSpec {
   /** Request fields that must equal the connected user. */
   readonly actor: readonly (readonly string[])[];
   readonly ack: boolean;
+  /** The emits the spec orders after the event (checked when `checkSequences` is on). */
+  readonly sequence?: readonly SequenceStep[];
 }
 
 /** One namespace of a protocol, as a generated stub describes it. */
 export interface NamespaceSpec {
+  /** The protocol's name, for messages. */
+  readonly protocol?: string;
   readonly path: string;
   readonly events: readonly ClientEventSpec[];
   readonly tokenSources: readonly ((h: Handshake) => unknown)[];
@@ -173,11 +186,20 @@ export function attachNamespace(
   const logger = options.logger;
   const validateOutgoing = options.validateOutgoing ?? process.env.NODE_ENV !== 'production';
   const flow = options.flowControl === false ? undefined : new FlowControl(options.flowControl);
+  const checkSequences = options.checkSequences ?? (validateOutgoing ? 'log' : false);
 
   const sendError = (socket: Socket, failure: Failure) => {
     socket.emit(spec.errorEvent, spec.errorPayload(failure));
   };
   const failure = (kind: ErrorKind, message: string, event?: string, field?: string): Failure => ({ kind, status: ERROR_STATUS[kind], message, event, field });
+  const reportSequence = (message: string) => {
+    const error = new Error(`the handler does not follow the spec's sequence: ${message}`);
+    logger?.error({ err: error, namespace: spec.path }, error.message);
+    // Outside the handler: the client still gets its answer, and the process (a test run) fails.
+    if (checkSequences === 'throw') process.nextTick(() => {
+      throw error;
+    });
+  };
 
   nsp.use(async (socket: StatefulSocket, next) => {
     const h = socket.handshake;
@@ -226,6 +248,8 @@ export function attachNamespace(
     }
     const state = socket[STATE] ?? {};
     if (state.userKey) void socket.join(userRoom(state.userKey));
+    // The events emitted through this socket's context by the handler running now, when checked.
+    let emitted: string[] | undefined;
     const gate: SocketGate | undefined = flow?.open(state.userKey);
 
     const context: HandlerContext = {
@@ -246,6 +270,7 @@ export function attachNamespace(
           if (problems.length) throw new PayloadError(event, problems, 'server');
         }
         emitToRecipients(nsp, socket, state.userKey, event, payload, to);
+        emitted?.push(event);
       },
       userKeyOf(userId, role) {
         if (!spec.roles) return String(userId);
@@ -353,7 +378,17 @@ export function attachNamespace(
               }
             }
             const handler = handlers[e.method] as (payload: unknown, ctx: HandlerContext) => unknown;
-            const result = await handler.call(handlers, payload, handlerContext as HandlerContext);
+            const checked = checkSequences && e.sequence ? (emitted = []) : undefined;
+            let result: unknown;
+            try {
+              result = await handler.call(handlers, payload, handlerContext as HandlerContext);
+            } finally {
+              emitted = undefined;
+            }
+            if (checked) {
+              const problem = sequenceProblem(e.sequence!, checked);
+              if (problem) reportSequence(`${spec.protocol ?? 'protocol'} ${spec.path} '${e.wire}': ${problem}`);
+            }
             ack?.(result);
           }),
         );

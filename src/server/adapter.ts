@@ -20,7 +20,7 @@ export interface AdapterDeps {
   /** The server's own base URL (`http://127.0.0.1:4100`), for links such as media URLs. */
   readonly publicUrl: () => string;
   /** What every protocol hands its generated stub's `attach` besides its authenticator. */
-  readonly attachOptions: Pick<AttachOptions, 'validateOutgoing' | 'logger' | 'flowControl'>;
+  readonly attachOptions: Pick<AttachOptions, 'validateOutgoing' | 'logger' | 'flowControl' | 'checkSequences'>;
 }
 
 export interface ProtocolAdapter {

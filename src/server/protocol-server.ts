@@ -22,6 +22,8 @@ export interface ProtocolServerOptions {
   readonly auth: AuthenticatorOptions;
   readonly logger: Logger;
   readonly validateOutgoing?: boolean;
+  /** Check handlers' emits against the spec's sequences (the runtime's `checkSequences`; default `log` with outgoing validation). */
+  readonly checkSequences?: 'log' | 'throw' | false;
   /** The base URL clients reach this server at (links such as media URLs); default: the listening address. */
   readonly publicUrl?: string;
   /** Browser origins allowed besides the server's own (default: localhost pages outside production). */
@@ -61,6 +63,7 @@ export async function startProtocolServer(options: ProtocolServerOptions): Promi
       validateOutgoing: options.validateOutgoing ?? process.env.NODE_ENV !== 'production',
       logger,
       flowControl: options.flowControl,
+      checkSequences: options.checkSequences,
     },
   };
   const origins = originPolicy({ allowed: options.allowedOrigins, production: process.env.NODE_ENV === 'production' });

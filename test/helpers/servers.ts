@@ -57,6 +57,8 @@ async function start(protocol: string, backend: Backend, database: Database, med
     allowedOrigins: options.allowedOrigins,
     logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
     validateOutgoing: true,
+    // A handler that does not follow its spec's sequence fails the test run, naming the event.
+    checkSequences: 'throw',
   });
   const { model } = loadSpec(protocol);
   let closed = false;

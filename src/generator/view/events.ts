@@ -1,5 +1,7 @@
 /** Events as generated code sees them: method names, payload types, actor fields, dynamic names. */
-import { isDynamic, type EventModel } from '../../spec/model.js';
+import type { SequenceStep } from '../../runtime/sequence.js';
+import { isDynamic, type EventModel, type ProtocolModel } from '../../spec/model.js';
+import { sequenceOf } from '../../spec/sequences.js';
 import { asList } from '../../spec/vocabulary.js';
 import { ackTypeName, camelCase, isSafeIdentifier, pascalCase, payloadTypeName } from '../names.js';
 
@@ -14,6 +16,8 @@ export interface ClientEventView {
   readonly summary: string;
   /** Request fields (paths) that must equal the connected user. */
   readonly actorPaths: readonly (readonly string[])[];
+  /** The emits the spec orders after the event, which the runtime checks handlers against. */
+  readonly sequence: readonly SequenceStep[];
 }
 
 export interface ServerEventView {
@@ -53,7 +57,7 @@ export function methodName(wire: string): string {
 
 const oneLine = (text: string | undefined) => (text ?? '').trim().split('\n')[0] ?? '';
 
-export function clientEventView(event: EventModel): ClientEventView {
+export function clientEventView(model: ProtocolModel, event: EventModel): ClientEventView {
   return {
     key: event.key,
     wire: event.name,
@@ -64,6 +68,7 @@ export function clientEventView(event: EventModel): ClientEventView {
     actorPaths: asList(event.reaction?.actor)
       .filter((e) => e.startsWith('$request.'))
       .map((e) => e.slice('$request.'.length).split('.')),
+    sequence: sequenceOf(model, event),
   };
 }
 

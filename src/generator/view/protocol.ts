@@ -106,7 +106,7 @@ export function protocolView(model: ProtocolModel): ProtocolView {
       path: ns.path,
       prefix,
       title: ns.title ?? ns.path,
-      clientEvents: eventsOf(ns, 'client').map(clientEventView),
+      clientEvents: eventsOf(ns, 'client').map((e) => clientEventView(model, e)),
       serverEvents: server.filter((e) => !isDynamic(e)).map(serverEventView),
       dynamicEvents: server.filter(isDynamic).map(dynamicEventView),
       errorEvent: errorEvent.name,
