@@ -43,6 +43,15 @@ async function withMessage(core: ChatCore, conversation: string, sender: string,
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 
+/** A group of Alice and Bob in a realm whose users are 24-hex ids. */
+function groupIn(realm: string): World['create'] {
+  return async (core) => {
+    const users = await core.ensureUsers(realm, [hex(0xa11ce), hex(0xb0b)]);
+    const { conversation } = await core.createGroup({ creatorId: users.get(hex(0xa11ce))!.id, name: 'Alice and Bob', memberIds: [users.get(hex(0xb0b))!.id] });
+    return withMessage(core, conversation.id, users.get(hex(0xa11ce))!.id);
+  };
+}
+
 const WORLDS: Record<Protocol, World> = {
   messenger: {
     alice: { id: 'u-alice' },
@@ -58,11 +67,7 @@ const WORLDS: Record<Protocol, World> = {
     alice: { id: hex(0xa11ce) },
     bob: { id: hex(0xb0b) },
     eve: { id: hex(0xe5e) },
-    async create(core) {
-      const users = await core.ensureUsers('rooms', [hex(0xa11ce), hex(0xb0b)]);
-      const { conversation: group } = await core.createGroup({ creatorId: users.get(hex(0xa11ce))!.id, name: 'Alice and Bob', memberIds: [users.get(hex(0xb0b))!.id] });
-      return withMessage(core, group.id, users.get(hex(0xa11ce))!.id);
-    },
+    create: groupIn('rooms'),
   },
   marketplace: {
     alice: { id: '7101', role: 'customer' },
@@ -79,11 +84,7 @@ const WORLDS: Record<Protocol, World> = {
     alice: { id: hex(0xa11ce) },
     bob: { id: hex(0xb0b) },
     eve: { id: hex(0xe5e) },
-    async create(core) {
-      const users = await core.ensureUsers('teamchat', [hex(0xa11ce), hex(0xb0b)]);
-      const { conversation: group } = await core.createGroup({ creatorId: users.get(hex(0xa11ce))!.id, name: 'Alice and Bob', memberIds: [users.get(hex(0xb0b))!.id] });
-      return withMessage(core, group.id, users.get(hex(0xa11ce))!.id);
-    },
+    create: groupIn('teamchat'),
   },
 };
 
