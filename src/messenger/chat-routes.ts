@@ -1,6 +1,6 @@
 /**
  * The companion HTTP endpoints the source document calls getThreads, as the original server
- * had them (shared/notes/originals.md), with authentication added: a caller reads and marks
+ * had them (docs/originals.md), with authentication added: a caller reads and marks
  * only their own threads. Documented in docs/messenger-http.md.
  */
 import type { Emitter } from '../../generated/messenger/server.js';

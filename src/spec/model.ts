@@ -59,7 +59,6 @@ export interface ProtocolModel {
   readonly title: string;
   readonly version: string;
   readonly description: string;
-  readonly sourceDocument: string;
   readonly file: string;
   /** The default port of the `local` server, if the spec has one. */
   readonly port?: number;
@@ -171,7 +170,6 @@ export function buildModel(source: SpecSource): ProtocolModel {
     title: typeof info.title === 'string' ? info.title : protocol,
     version: typeof info.version === 'string' ? info.version : '0.0.0',
     description: typeof info.description === 'string' ? info.description : '',
-    sourceDocument: typeof parley.source === 'string' ? parley.source : '',
     file: source.file,
     port,
     namespaces,
