@@ -8,10 +8,9 @@
 import { decodeJwt } from 'jose';
 import { ProtocolError, type Failure } from '../src/runtime/errors.js';
 import type { Credential, Handshake, Identity, NamespaceSpec } from '../src/runtime/server.js';
-import type { NamespaceModel } from '../src/spec/model.js';
+import { actorPaths, type NamespaceModel } from '../src/spec/model.js';
 import { sequenceOf } from '../src/spec/sequences.js';
-import { asList } from '../src/spec/vocabulary.js';
-import { compileValue, requestPath } from './expressions.js';
+import { compileValue } from './expressions.js';
 import { getPath, parsePath, setPath } from './paths.js';
 import type { SchemaChecker } from './validation.js';
 import type { LoadedSpec } from './spec.js';
@@ -59,10 +58,7 @@ export function namespaceSpec(spec: LoadedSpec, ns: NamespaceModel, auth: AuthMo
       .map((e) => ({
         wire: e.name,
         method: e.name,
-        actor: asList(e.reaction?.actor).flatMap((a) => {
-          const p = requestPath(a);
-          return p ? [p.map(String)] : [];
-        }),
+        actor: actorPaths(e),
         ack: e.ack !== undefined,
         sequence: sequenceOf(spec.model, e),
       })),

@@ -196,9 +196,11 @@ export function attachNamespace(
     const error = new Error(`the handler does not follow the spec's sequence: ${message}`);
     logger?.error({ err: error, namespace: spec.path }, error.message);
     // Outside the handler: the client still gets its answer, and the process (a test run) fails.
-    if (checkSequences === 'throw') process.nextTick(() => {
-      throw error;
-    });
+    if (checkSequences === 'throw') {
+      process.nextTick(() => {
+        throw error;
+      });
+    }
   };
 
   nsp.use(async (socket: StatefulSocket, next) => {
@@ -310,7 +312,7 @@ export function attachNamespace(
         if (!online) {
           sendError(socket, failure(spec.requiresOnline.kind, spec.requiresOnline.message));
           // Only this namespace: other namespaces multiplexed on the connection stay up.
-      socket.disconnect();
+          socket.disconnect();
           return;
         }
       }

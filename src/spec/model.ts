@@ -237,3 +237,16 @@ export function eventsOf(ns: NamespaceModel, direction: Direction): EventModel[]
 export function isDynamic(event: Pick<EventModel, 'name'>): boolean {
   return /\{[A-Za-z_][A-Za-z0-9_]*\}/.test(event.name);
 }
+
+/**
+ * The request fields that name the acting user (`actor: $request.senderid`), as paths: each one
+ * present must equal the connected user.
+ *
+ * @example actorPaths(sendNewMessage) // [['message', 'sender_id']]
+ */
+export function actorPaths(event: Pick<EventModel, 'reaction'>): string[][] {
+  const actor = event.reaction?.actor;
+  return (actor === undefined ? [] : Array.isArray(actor) ? actor : [actor])
+    .filter((e) => e.startsWith('$request.'))
+    .map((e) => e.slice('$request.'.length).split('.'));
+}

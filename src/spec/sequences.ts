@@ -1,7 +1,7 @@
 /**
  * Each client event's sequence as the runtime checks it: the events the spec emits after it, in
  * order, and whether each is conditional. Derived from the model once, for the generated stubs
- * (serialised) and the mock (used as is).
+ * (serialised), the mock (used as is) and the generated docs (the emitted events' names).
  */
 import type { SequenceStep } from '../runtime/sequence.js';
 import { refName, type EventModel, type ProtocolModel } from './model.js';

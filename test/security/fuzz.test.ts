@@ -13,12 +13,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPath, setPath } from '../../mock-server/paths.js';
 import { invalidPayloads, payloadKey } from '../../src/spec/invalid-payloads.js';
-import type { EventModel, NamespaceModel } from '../../src/spec/model.js';
+import { actorPaths, type EventModel, type NamespaceModel } from '../../src/spec/model.js';
+import { asList } from '../../src/spec/vocabulary.js';
 import { waitFor } from '../helpers/net.js';
 import { startTestServer, type TestProtocolServer } from '../helpers/servers.js';
 import { loadSpec, PROTOCOLS, validPayload } from '../helpers/specs.js';
 import { sqliteBackend } from '../storage/backends.js';
-import { actorPaths, connectTo, errorReader, requestPath, settle, storeSnapshot, type SpecClient } from './spec-clients.js';
+import { connectTo, errorReader, settle, storeSnapshot, type SpecClient } from './spec-clients.js';
+import { requestPath } from '../../mock-server/expressions.js';
 
 const SEED = Number(process.env.PARLEY_FUZZ_SEED ?? 20261202);
 const COUNT = 500;
@@ -51,8 +53,7 @@ function loneSurrogates(valid: unknown): Case[] {
 
 /** The users a payload names besides the actor (`$request.x` participants): they must hear nothing. */
 function namedUsers(event: EventModel, valid: unknown): string[] {
-  const refs = event.reaction?.conversation;
-  const participants = (Array.isArray(refs) ? refs : refs ? [refs] : []).flatMap((ref) => ('participants' in ref ? [ref.participants].flat() : []));
+  const participants = asList(event.reaction?.conversation).flatMap((ref) => ('participants' in ref ? asList(ref.participants) : []));
   return participants
     .map(requestPath)
     .map((path) => (path ? getPath(valid, path) : undefined))

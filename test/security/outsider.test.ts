@@ -13,11 +13,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPath, setPath, type Path } from '../../mock-server/paths.js';
 import type { ChatCore } from '../../src/core/chat-core.js';
-import type { EventModel, NamespaceModel } from '../../src/spec/model.js';
+import { actorPaths, type EventModel, type NamespaceModel } from '../../src/spec/model.js';
+import { asList } from '../../src/spec/vocabulary.js';
 import { startTestServer, type TestProtocolServer } from '../helpers/servers.js';
 import { loadSpec, PROTOCOLS, type Protocol, validPayload } from '../helpers/specs.js';
 import { sqliteBackend } from '../storage/backends.js';
-import { actorPaths, connectTo, errorReader, requestPath, settle, storeSnapshot, type SpecClient } from './spec-clients.js';
+import { connectTo, errorReader, settle, storeSnapshot, type SpecClient } from './spec-clients.js';
+import { requestPath } from '../../mock-server/expressions.js';
 
 const SECRET = 'the launch code is 0000';
 
@@ -88,17 +90,15 @@ const WORLDS: Record<Protocol, World> = {
   },
 };
 
-const list = <T,>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
 /** Where an event names a conversation or a message, from its reaction in the spec. */
 function aims(event: EventModel): { conversation: Path[]; message: Path[]; counterpart: Path[]; scope: Path[] } {
-  const refs = list(event.reaction?.conversation);
+  const refs = asList(event.reaction?.conversation);
   const guards = (event.reaction?.guards ?? []).map((g) => (typeof g === 'object' && 'check' in g ? g.check : g));
-  const paths = (exprs: unknown[]) => exprs.map(requestPath).filter((p): p is Path => p !== undefined);
+  const paths = (exprs: unknown[]) => exprs.map(requestPath).filter((p): p is (string | number)[] => p !== undefined);
   return {
     conversation: paths(refs.flatMap((r) => ('id' in r ? [r.id] : []))),
     message: paths(guards.flatMap((g) => (typeof g === 'object' && 'messageInConversation' in g ? [g.messageInConversation] : typeof g === 'object' && 'messageSender' in g ? [g.messageSender] : []))),
-    counterpart: paths(refs.flatMap((r) => ('participants' in r ? list(r.participants) : []))),
+    counterpart: paths(refs.flatMap((r) => ('participants' in r ? asList(r.participants) : []))),
     scope: paths(refs.flatMap((r) => ('scope' in r ? (r.scope ?? []) : []))),
   };
 }

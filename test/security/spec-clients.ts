@@ -6,8 +6,8 @@
  * neither lists a protocol's events or error shape by hand.
  */
 import { io, type Socket } from 'socket.io-client';
-import { refName, type EventModel, type NamespaceModel, type ProtocolModel } from '../../src/spec/model.js';
-import { getPath, parsePath, type Path } from '../../mock-server/paths.js';
+import { refName, type NamespaceModel, type ProtocolModel } from '../../src/spec/model.js';
+import { getPath, parsePath } from '../../mock-server/paths.js';
 import { waitFor } from '../helpers/net.js';
 import type { TestProtocolServer } from '../helpers/servers.js';
 import type { Schema } from '../../src/storage/schema.js';
@@ -111,13 +111,3 @@ export function storeSnapshot(server: TestProtocolServer): Promise<string> {
   });
 }
 
-/** The payload path an expression reads (`$request.user.user_id` → `['user', 'user_id']`), if it reads one. */
-export function requestPath(expression: unknown): Path | undefined {
-  return typeof expression === 'string' && expression.startsWith('$request.') ? parsePath(expression.slice('$request.'.length)) : undefined;
-}
-
-/** The request paths that name the acting user (`actor`), which must equal the authenticated one. */
-export function actorPaths(event: EventModel): Path[] {
-  const actor = event.reaction?.actor;
-  return (Array.isArray(actor) ? actor : actor === undefined ? [] : [actor]).map(requestPath).filter((p): p is Path => p !== undefined);
-}

@@ -1,5 +1,6 @@
 /** The Markdown reference of a protocol: events, payload fields, recipients and sequence diagrams. */
-import { deref, eventsOf, type EventModel, type JsonSchema, type ProtocolModel } from '../../spec/model.js';
+import { deref, eventsOf, refName, type EventModel, type JsonSchema, type ProtocolModel } from '../../spec/model.js';
+import { emittedEventName } from '../../spec/sequences.js';
 import { asList, type Condition, type Emit, type LifecycleEntry, type Recipient } from '../../spec/vocabulary.js';
 import { tsType } from '../ts-types.js';
 
@@ -87,23 +88,20 @@ export function conditionText(c: Condition): string {
   return { conversationNew: 'first message (new conversation)', conversationExists: 'the conversation exists', firstConnection: "the user's first socket", lastDisconnection: "the user's last socket left" }[c];
 }
 
-const refKey = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
-
-function emitRow(doc: unknown, e: Emit): EmitRow {
-  const message = deref(doc, e.message).value as { name?: string } | undefined;
+function emitRow(model: ProtocolModel, e: Emit): EmitRow {
   return {
-    event: `\`${message?.name ?? refKey(e.message.$ref)}\``,
+    event: `\`${emittedEventName(model, e.message.$ref)}\``,
     to: asList(e.to).map(recipientText).join(', '),
     when: asList(e.when).map(conditionText).join(' and ') || 'always',
     fields: Object.keys(e.fields ?? {}).map((f) => `\`${f}\``).join(', '),
   };
 }
 
-const lifecycleRows = (doc: unknown, entries: LifecycleEntry[] | undefined): EmitRow[] =>
-  (entries ?? []).flatMap((entry) => ('message' in entry ? [emitRow(doc, entry)] : [{ event: '(effect)', to: '', when: '', fields: typeof entry.effect === 'string' ? entry.effect : Object.keys(entry.effect)[0]! }]));
+const lifecycleRows = (model: ProtocolModel, entries: LifecycleEntry[] | undefined): EmitRow[] =>
+  (entries ?? []).flatMap((entry) => ('message' in entry ? [emitRow(model, entry)] : [{ event: '(effect)', to: '', when: '', fields: typeof entry.effect === 'string' ? entry.effect : Object.keys(entry.effect)[0]! }]));
 
 /** A Mermaid sequence diagram of what follows a client event. */
-export function sequenceDiagram(doc: unknown, event: EventModel): string | undefined {
+export function sequenceDiagram(model: ProtocolModel, event: EventModel): string | undefined {
   const reaction = event.reaction;
   if (!reaction) return undefined;
   const lines = ['sequenceDiagram', '  participant C as Client', '  participant S as Server'];
@@ -122,8 +120,7 @@ export function sequenceDiagram(doc: unknown, event: EventModel): string | undef
   // Every client event may be refused (validation at least), so every diagram shows it.
   body.push('  alt invalid payload or refused', '    S-->>C: error event', '  else accepted');
   for (const e of reaction.emits) {
-    const message = deref(doc, e.message).value as { name?: string } | undefined;
-    const name = (message?.name ?? refKey(e.message.$ref)).replace(/[;#]/g, ' ');
+    const name = emittedEventName(model, e.message.$ref).replace(/[;#]/g, ' ');
     const conditions = asList(e.when).map(conditionText);
     const indent = conditions.length ? '      ' : '    ';
     if (conditions.length) body.push(`    opt ${conditions.join(' and ')}`);
@@ -147,7 +144,7 @@ function describeGuards(event: EventModel): string {
     .join('; ');
 }
 
-function docEvent(doc: unknown, event: EventModel): DocEvent {
+function docEvent(model: ProtocolModel, doc: unknown, event: EventModel): DocEvent {
   const effect = event.reaction?.effect;
   return {
     name: event.name,
@@ -156,22 +153,17 @@ function docEvent(doc: unknown, event: EventModel): DocEvent {
     description: [event.description, event.operationDescription].filter(Boolean).map((d) => d!.trim()).join('\n\n'),
     fields: fieldRows(doc, event.payload),
     example: event.examples[0] ? JSON.stringify(event.examples[0].payload, null, 2) : undefined,
-    emits: (event.reaction?.emits ?? []).map((e) => emitRow(doc, e)),
+    emits: (event.reaction?.emits ?? []).map((e) => emitRow(model, e)),
     guards: describeGuards(event),
     effect: effect === undefined ? '' : typeof effect === 'string' ? effect : Object.keys(effect)[0]!,
-    mermaid: sequenceDiagram(doc, event),
+    mermaid: sequenceDiagram(model, event),
   };
 }
 
 /** The docs view of a protocol. */
 export function docsView(model: ProtocolModel): DocsView {
-  // Emits reference channel messages (`#/channels/<ns>/messages/<key>`): a document of just
-  // those and the component schemas is enough to resolve everything the docs print.
-  const channels: Record<string, { messages: Record<string, unknown> }> = {};
-  for (const ns of model.namespaces) {
-    channels[ns.key] = { messages: Object.fromEntries(ns.events.map((e) => [e.key, { name: e.name, payload: e.payload }])) };
-  }
-  const doc = { components: { schemas: model.schemas }, channels };
+  // Payloads reference component schemas: a document of just those resolves every field the docs print.
+  const doc = { components: { schemas: model.schemas } };
   return {
     description: model.description.trim(),
     namespaces: model.namespaces.map((ns) => {
@@ -187,11 +179,11 @@ export function docsView(model: ProtocolModel): DocsView {
       return {
         path: ns.path,
         handshake: handshake.join('; '),
-        errorEvent: ns.events.find((e) => e.key === refKey(errorRef))?.name ?? refKey(errorRef),
-        clientEvents: eventsOf(ns, 'client').map((e) => docEvent(doc, e)),
-        serverEvents: eventsOf(ns, 'server').map((e) => docEvent(doc, e)),
-        onConnect: lifecycleRows(doc, ns.socketio.onConnect),
-        onDisconnect: lifecycleRows(doc, ns.socketio.onDisconnect),
+        errorEvent: ns.events.find((e) => e.key === refName(errorRef))?.name ?? refName(errorRef),
+        clientEvents: eventsOf(ns, 'client').map((e) => docEvent(model, doc, e)),
+        serverEvents: eventsOf(ns, 'server').map((e) => docEvent(model, doc, e)),
+        onConnect: lifecycleRows(model, ns.socketio.onConnect),
+        onDisconnect: lifecycleRows(model, ns.socketio.onDisconnect),
       };
     }),
   };

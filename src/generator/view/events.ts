@@ -1,8 +1,7 @@
 /** Events as generated code sees them: method names, payload types, actor fields, dynamic names. */
 import type { SequenceStep } from '../../runtime/sequence.js';
-import { isDynamic, type EventModel, type ProtocolModel } from '../../spec/model.js';
+import { actorPaths, isDynamic, type EventModel, type ProtocolModel } from '../../spec/model.js';
 import { sequenceOf } from '../../spec/sequences.js';
-import { asList } from '../../spec/vocabulary.js';
 import { ackTypeName, camelCase, isSafeIdentifier, pascalCase, payloadTypeName } from '../names.js';
 
 export interface ClientEventView {
@@ -65,9 +64,7 @@ export function clientEventView(model: ProtocolModel, event: EventModel): Client
     payloadType: payloadTypeName(event.key),
     ackType: event.ack ? ackTypeName(event.key) : undefined,
     summary: oneLine(event.summary ?? event.title ?? event.description),
-    actorPaths: asList(event.reaction?.actor)
-      .filter((e) => e.startsWith('$request.'))
-      .map((e) => e.slice('$request.'.length).split('.')),
+    actorPaths: actorPaths(event),
     sequence: sequenceOf(model, event),
   };
 }

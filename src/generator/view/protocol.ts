@@ -3,7 +3,7 @@
  * templates only print (see templates/README.md).
  */
 import { relative } from 'node:path';
-import { eventsOf, isDynamic, type ProtocolModel } from '../../spec/model.js';
+import { eventsOf, isDynamic, refName, type ProtocolModel } from '../../spec/model.js';
 import { projectRoot } from '../../spec/files.js';
 import { jsdoc, tsType } from '../ts-types.js';
 import { ackTypeName, camelCase, namespacePrefix, pascalCase, payloadTypeName } from '../names.js';
@@ -97,7 +97,7 @@ export function protocolView(model: ProtocolModel): ProtocolView {
     const prefix = namespacePrefix(ns.key, single);
     const server = eventsOf(ns, 'server');
     const errorRef = ns.socketio.errors.message.$ref;
-    const errorKey = errorRef.slice(errorRef.lastIndexOf('/') + 1);
+    const errorKey = refName(errorRef);
     const errorEvent = server.find((e) => e.key === errorKey);
     if (!errorEvent) throw new Error(`${model.protocol}: the error message ${errorRef} is not sent on ${ns.path}`);
     const online = ns.socketio.requires?.find((r) => r.check === 'online');
