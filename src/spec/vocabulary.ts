@@ -3,6 +3,7 @@
  * in asyncapi/x-socketio.schema.json is what checks a spec; these types are what code reads
  * after that check passed.
  */
+import type { ErrorKind } from '../runtime/errors.js';
 
 export type Expression = string;
 export type Value = Expression | string | number | boolean | null | unknown[] | Record<string, unknown>;
@@ -11,27 +12,9 @@ export interface Ref {
   $ref: string;
 }
 
-export type ErrorKind =
-  | 'invalidPayload'
-  | 'invalidRequest'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'notFound'
-  | 'payloadTooLarge'
-  | 'rateLimited'
-  | 'internal';
-
-/** The fixed status of each error kind (CONVENTIONS.md §5). */
-export const ERROR_STATUS: Readonly<Record<ErrorKind, number>> = {
-  invalidPayload: 400,
-  invalidRequest: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  notFound: 404,
-  payloadTooLarge: 413,
-  rateLimited: 429,
-  internal: 500,
-};
+// The error kinds and their statuses (CONVENTIONS.md §5) are the runtime's: one list for the
+// specs, the core and every generated server.
+export { ERROR_STATUS, type ErrorKind } from '../runtime/errors.js';
 
 export interface ErrorOverride {
   kind: ErrorKind;
