@@ -87,7 +87,7 @@ describe.each(PROTOCOLS)(`%s: fuzz of every client event (seed ${SEED})`, (proto
     // The actor is the user the valid payload names, so that only the mutation is wrong with it.
     const actorValue = actorPaths(event).map((p) => getPath(valid, p)).find((v) => typeof v === 'string' || typeof v === 'number');
     const actor = actorValue === undefined ? (protocol === 'marketplace' ? '7001' : 'fuzz-actor') : String(actorValue);
-    const errors = errorReader(ns);
+    const errors = errorReader(model, ns);
     const sender = await connectTo(server, model, ns, actor);
     const witnesses: SpecClient[] = [await connectTo(server, model, ns, actor)];
     for (const user of namedUsers(event, valid).filter((u) => u !== actor)) witnesses.push(await connectTo(server, model, ns, user));

@@ -146,7 +146,7 @@ describe.each(PROTOCOLS)('%s: an outsider against every event that names a conve
   }
 
   it.each(events)('%s: refused (403/404), nothing reaches the participants, nothing changes', async (_name, ns: NamespaceModel, event: EventModel) => {
-    const errors = errorReader(ns);
+    const errors = errorReader(model, ns);
     const [alice, bob, eve] = [await member(ns, world.alice), await member(ns, world.bob), await member(ns, world.eve)];
     // Each one's connecting may send something to the others (delivery receipts, presence): let it pass.
     for (const c of [alice, bob, eve]) await settle(c, errors);

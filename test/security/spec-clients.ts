@@ -6,7 +6,8 @@
  * neither lists a protocol's events or error shape by hand.
  */
 import { io, type Socket } from 'socket.io-client';
-import { refName, type NamespaceModel, type ProtocolModel } from '../../src/spec/model.js';
+import type { NamespaceModel, ProtocolModel } from '../../src/spec/model.js';
+import { emittedEventName } from '../../src/spec/sequences.js';
 import { getPath, parsePath } from '../../mock-server/paths.js';
 import { waitFor } from '../helpers/net.js';
 import type { TestProtocolServer } from '../helpers/servers.js';
@@ -33,7 +34,7 @@ export interface ErrorReader {
   message(payload: unknown): unknown;
 }
 
-export function errorReader(ns: NamespaceModel): ErrorReader {
+export function errorReader(model: ProtocolModel, ns: NamespaceModel): ErrorReader {
   const { message, fields } = ns.socketio.errors;
   const pathOf = (expression: string) => {
     const entry = Object.entries(fields).find(([, value]) => value === expression);
@@ -42,7 +43,7 @@ export function errorReader(ns: NamespaceModel): ErrorReader {
   };
   const [status, event, text] = ['$error.status', '$error.event', '$error.message'].map(pathOf);
   return {
-    event: refName(message.$ref),
+    event: emittedEventName(model, message.$ref),
     status: (p) => getPath(p, status!),
     eventOf: (p) => getPath(p, event!),
     message: (p) => getPath(p, text!),
@@ -82,7 +83,7 @@ export async function connectTo(server: TestProtocolServer, model: ProtocolModel
       first?.socket.close();
     },
   };
-  await settle(client, errorReader(ns));
+  await settle(client, errorReader(model, ns));
   log.length = 0;
   return client;
 }
