@@ -1,77 +1,17 @@
 /**
- * The handshake of a mocked namespace (CONVENTIONS.md §2.1), as the generated runtime's
- * `attachNamespace` wants it described, and the mock's `authenticate`: any well-formed JWT is
+ * The mock's `authenticate` for a namespace (CONVENTIONS.md §2.1): any well-formed JWT is
  * accepted (decoded, not verified; the user id and attributes are read from its claims, which
  * must match the spec's claims schema); a missing or malformed one is refused as the spec says.
  * With `--auth trust`, the spec's trust mode is accepted too (`auth.userid`, or an announce event).
  */
 import { decodeJwt } from 'jose';
-import { ProtocolError, type Failure } from '../src/runtime/errors.js';
-import type { Credential, Handshake, Identity, NamespaceSpec } from '../src/runtime/server.js';
-import { actorPaths, type NamespaceModel } from '../src/spec/model.js';
-import { sequenceOf } from '../src/spec/sequences.js';
-import { compileValue } from './expressions.js';
+import { ProtocolError } from '../src/runtime/errors.js';
+import type { Credential, Identity } from '../src/runtime/server.js';
+import type { NamespaceModel } from '../src/spec/model.js';
 import { getPath, parsePath, setPath } from './paths.js';
 import type { SchemaChecker } from './validation.js';
-import type { LoadedSpec } from './spec.js';
 
 export type AuthMode = 'jwt' | 'trust';
-
-/** Reads a handshake source (`auth.token`, `headers.token`, `query.token`). */
-export function sourceReader(source: string): (h: Handshake) => unknown {
-  const [where, ...rest] = source.split('.');
-  const name = rest.join('.');
-  switch (where) {
-    case 'auth':
-      return (h) => (h.auth as Record<string, unknown> | undefined)?.[name];
-    case 'headers':
-      return (h) => h.headers[name.toLowerCase()];
-    case 'query':
-      return (h) => (h.query as Record<string, unknown>)[name];
-    default:
-      return () => undefined;
-  }
-}
-
-/** Builds an error event's payload from the spec's `errors.fields`. */
-export function compileErrorPayload(fields: Readonly<Record<string, unknown>>): (failure: Failure) => unknown {
-  const parts = Object.entries(fields).map(([dotted, v]) => ({ path: parsePath(dotted), value: compileValue(v) }));
-  return (failure) => {
-    const payload: Record<string, unknown> = {};
-    const scope = { error: failure } as never;
-    for (const p of parts) setPath(payload, p.path, p.value(scope));
-    return payload;
-  };
-}
-
-/** The description of a namespace that the generated runtime's `attachNamespace` takes. */
-export function namespaceSpec(spec: LoadedSpec, ns: NamespaceModel, auth: AuthMode): NamespaceSpec {
-  const x = ns.socketio;
-  const errorEvent = spec.eventOf(x.errors.message)?.event.name ?? 'error';
-  const trust = auth === 'trust' ? x.handshake.trust : undefined;
-  const requiresOnline = (x.requires ?? []).find((r) => r.check === 'online');
-  return {
-    protocol: spec.model.protocol,
-    path: ns.path,
-    events: ns.events
-      .filter((e) => e.direction === 'client')
-      .map((e) => ({
-        wire: e.name,
-        method: e.name,
-        actor: actorPaths(e),
-        ack: e.ack !== undefined,
-        sequence: sequenceOf(spec.model, e),
-      })),
-    tokenSources: (x.handshake.jwt?.token ?? []).map(sourceReader),
-    trustSource: trust?.userId ? sourceReader(trust.userId) : undefined,
-    announce: trust?.announce ? { event: trust.announce.event, path: trust.announce.path.split('.') } : undefined,
-    onFailure: x.handshake.onFailure,
-    roles: x.handshake.roles ? { attribute: x.handshake.roles.attribute, allowed: x.handshake.roles.allowed, counterpart: x.handshake.roles.counterpart ?? {} } : undefined,
-    requiresOnline: requiresOnline ? { kind: requiresOnline.error.kind, message: requiresOnline.error.message ?? 'Connect to the presence namespace first' } : undefined,
-    errorEvent,
-    errorPayload: compileErrorPayload(x.errors.fields),
-  };
-}
 
 /** What a successful handshake tells the mock: the identity, and the raw user id (a number where ids are). */
 export interface MockIdentity extends Identity {

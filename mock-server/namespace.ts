@@ -6,10 +6,11 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import { attachNamespace, type HandlerContext } from '../src/runtime/server.js';
 import type { NamespaceModel } from '../src/spec/model.js';
+import { namespaceSpecOf } from '../src/spec/namespace-spec.js';
 import type { MockContext } from './context.js';
 import type { EmitTarget } from './emits.js';
 import type { Actor } from './expressions.js';
-import { authenticator, namespaceSpec, type AuthMode, type MockIdentity } from './handshake.js';
+import { authenticator, type AuthMode, type MockIdentity } from './handshake.js';
 import { compileLifecycle, type CompiledLifecycle } from './lifecycle.js';
 import { compileReaction, type CompiledReaction } from './reaction.js';
 import type { SocketDirectory } from './recipients.js';
@@ -75,13 +76,14 @@ export class MockNamespace {
     this.disconnect = compileLifecycle(ctx, model.socketio.onDisconnect, this.target, this.presencePath);
 
     const authenticate = authenticator(model, auth, checker);
-    const spec = namespaceSpec(ctx.spec, model, auth);
+    const spec = namespaceSpecOf(ctx.spec.model, model);
     const handlers: Record<string, unknown> = {
       onConnect: (hctx: HandlerContext) => this.onConnect(hctx),
       onDisconnect: (hctx: HandlerContext, reason: string) => this.onDisconnect(hctx, reason),
     };
-    for (const [wire, reaction] of this.reactions) {
-      handlers[wire] = async (payload: unknown, hctx: HandlerContext) => {
+    for (const { wire, method } of spec.events) {
+      const reaction = this.reactions.get(wire)!;
+      handlers[method] = async (payload: unknown, hctx: HandlerContext) => {
         if (ctx.settings.latency > 0) await new Promise((r) => setTimeout(r, ctx.settings.latency));
         ctx.logger.debug({ event: wire, user: hctx.userKey, socket: hctx.socket.id }, 'client event');
         return reaction.run(payload, { actor: this.actorOf(hctx), socket: hctx.socket });

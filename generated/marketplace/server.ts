@@ -39,7 +39,10 @@ const presenceSpec: NamespaceSpec = {
   protocol: 'marketplace',
   path: '/presence',
   events: [],
-  tokenSources: [(h) => h.auth?.['token'], (h) => h.headers['token']],
+  tokenSources: [
+    { in: 'auth', name: 'token' },
+    { in: 'headers', name: 'token' },
+  ],
   onFailure: 'errorEvent',
   roles: {
     attribute: 'type',
@@ -47,12 +50,13 @@ const presenceSpec: NamespaceSpec = {
     counterpart: { customer: 'vendor', vendor: 'customer' },
   },
   errorEvent: 'appError',
-  errorPayload: (e) => ({
-    error: true,
-    statusCode: e.status,
-    message: e.message,
-    data: { event: e.event, field: e.field },
-  }),
+  errorFields: [
+    { path: ['error'], value: true },
+    { path: ['statusCode'], failure: 'status' },
+    { path: ['message'], failure: 'message' },
+    { path: ['data', 'event'], failure: 'event' },
+    { path: ['data', 'field'], failure: 'field' },
+  ],
   context: (base) => extendContext<PresenceContext>(base, {}),
 };
 
@@ -167,7 +171,10 @@ const chatSpec: NamespaceSpec = {
       sequence: [{ event: 'userChats', conditional: false }],
     },
   ],
-  tokenSources: [(h) => h.auth?.['token'], (h) => h.headers['token']],
+  tokenSources: [
+    { in: 'auth', name: 'token' },
+    { in: 'headers', name: 'token' },
+  ],
   onFailure: 'errorEvent',
   roles: {
     attribute: 'type',
@@ -176,12 +183,13 @@ const chatSpec: NamespaceSpec = {
   },
   requiresOnline: { kind: 'invalidRequest', message: 'Connect to the /presence namespace first' },
   errorEvent: 'appError',
-  errorPayload: (e) => ({
-    error: true,
-    statusCode: e.status,
-    message: e.message,
-    data: { event: e.event, field: e.field },
-  }),
+  errorFields: [
+    { path: ['error'], value: true },
+    { path: ['statusCode'], failure: 'status' },
+    { path: ['message'], failure: 'message' },
+    { path: ['data', 'event'], failure: 'event' },
+    { path: ['data', 'field'], failure: 'field' },
+  ],
   context: (base) => extendContext<ChatContext>(base, {}),
 };
 
@@ -205,6 +213,12 @@ export interface MarketplaceAttached {
   presence: { readonly namespace: Namespace; readonly emit: PresenceEmitter };
   chat: { readonly namespace: Namespace; readonly emit: ChatEmitter };
 }
+
+/** What the runtime is told about each namespace (handshake, client events, the error event), as data. */
+export const marketplaceNamespaces: Readonly<{ presence: NamespaceSpec; chat: NamespaceSpec }> = {
+  presence: presenceSpec,
+  chat: chatSpec,
+};
 
 /** Socket.IO server options this protocol needs: room for its largest binary payload. */
 export const marketplaceServerOptions = { maxHttpBufferSize: 1000000, allowEIO3: false } as const;

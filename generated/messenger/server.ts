@@ -91,11 +91,16 @@ const rootSpec: NamespaceSpec = {
       ],
     },
   ],
-  tokenSources: [(h) => h.auth?.['token']],
-  trustSource: (h) => h.auth?.['userid'],
+  tokenSources: [{ in: 'auth', name: 'token' }],
+  trustSource: { in: 'auth', name: 'userid' },
   onFailure: 'connectError',
   errorEvent: 'error',
-  errorPayload: (e) => ({ event: e.event, statusCode: e.status, message: e.message, field: e.field }),
+  errorFields: [
+    { path: ['event'], failure: 'event' },
+    { path: ['statusCode'], failure: 'status' },
+    { path: ['message'], failure: 'message' },
+    { path: ['field'], failure: 'field' },
+  ],
   context: (base) => extendContext<Context>(base, {}),
 };
 
@@ -117,6 +122,9 @@ export interface MessengerHandlers {
 export interface MessengerAttached {
   root: { readonly namespace: Namespace; readonly emit: Emitter };
 }
+
+/** What the runtime is told about each namespace (handshake, client events, the error event), as data. */
+export const messengerNamespaces: Readonly<{ root: NamespaceSpec }> = { root: rootSpec };
 
 /** Socket.IO server options this protocol needs: room for its largest binary payload. */
 export const messengerServerOptions = { maxHttpBufferSize: 10551296, allowEIO3: false } as const;

@@ -97,16 +97,20 @@ const rootSpec: NamespaceSpec = {
       sequence: [{ event: 'online_status_show', conditional: false }],
     },
   ],
-  tokenSources: [(h) => h.auth?.['token'], (h) => h.query['token']],
+  tokenSources: [
+    { in: 'auth', name: 'token' },
+    { in: 'query', name: 'token' },
+  ],
   announce: { event: 'connected', path: ['user', 'user_id'] },
   onFailure: 'connectError',
   errorEvent: 'error',
-  errorPayload: (e) => ({
-    status: false,
-    status_code: e.status,
-    message: e.message,
-    data: { event: e.event, field: e.field },
-  }),
+  errorFields: [
+    { path: ['status'], value: false },
+    { path: ['status_code'], failure: 'status' },
+    { path: ['message'], failure: 'message' },
+    { path: ['data', 'event'], failure: 'event' },
+    { path: ['data', 'field'], failure: 'field' },
+  ],
   context: (base) => extendContext<Context>(base, {}),
 };
 
@@ -128,6 +132,9 @@ export interface RoomsHandlers {
 export interface RoomsAttached {
   root: { readonly namespace: Namespace; readonly emit: Emitter };
 }
+
+/** What the runtime is told about each namespace (handshake, client events, the error event), as data. */
+export const roomsNamespaces: Readonly<{ root: NamespaceSpec }> = { root: rootSpec };
 
 /** Socket.IO server options this protocol needs: room for its largest binary payload, and Engine.IO v3 clients (socket.io-client 2.x). */
 export const roomsServerOptions = { maxHttpBufferSize: 1000000, allowEIO3: true } as const;

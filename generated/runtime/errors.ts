@@ -69,6 +69,11 @@ export interface Failure {
   readonly field?: string;
 }
 
+/** A failure of a kind, with its status. */
+export function failureOf(kind: ErrorKind, message: string, event?: string, field?: string): Failure {
+  return { kind, status: ERROR_STATUS[kind], message, event, field };
+}
+
 /** Bytes as Socket.IO carries them: a Node Buffer, a typed array, an ArrayBuffer or a Blob. */
 export type Binary = ArrayBuffer | ArrayBufferView | Blob;
 

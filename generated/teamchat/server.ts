@@ -130,11 +130,16 @@ const rootSpec: NamespaceSpec = {
       sequence: [{ event: 'pin message', conditional: false }],
     },
   ],
-  tokenSources: [(h) => h.auth?.['token']],
+  tokenSources: [{ in: 'auth', name: 'token' }],
   announce: { event: 'connectRooms', path: ['user_id'] },
   onFailure: 'connectError',
   errorEvent: 'error',
-  errorPayload: (e) => ({ event: e.event, statusCode: e.status, message: e.message, field: e.field }),
+  errorFields: [
+    { path: ['event'], failure: 'event' },
+    { path: ['statusCode'], failure: 'status' },
+    { path: ['message'], failure: 'message' },
+    { path: ['field'], failure: 'field' },
+  ],
   context: (base) =>
     extendContext<Context>(base, {
       emitUserMessage: (params: { readonly userId: string }, payload: unknown, to: Recipient | readonly Recipient[]) =>
@@ -162,6 +167,9 @@ export interface TeamchatHandlers {
 export interface TeamchatAttached {
   root: { readonly namespace: Namespace; readonly emit: Emitter };
 }
+
+/** What the runtime is told about each namespace (handshake, client events, the error event), as data. */
+export const teamchatNamespaces: Readonly<{ root: NamespaceSpec }> = { root: rootSpec };
 
 /** Socket.IO server options this protocol needs: room for its largest binary payload. */
 export const teamchatServerOptions = { maxHttpBufferSize: 1000000, allowEIO3: false } as const;

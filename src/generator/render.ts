@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { ProtocolModel } from '../spec/model.js';
 import { projectRoot } from '../spec/files.js';
-import { propertyKey } from './names.js';
+import { propertyKey } from '../spec/names.js';
 import { compileValidators } from './validators.js';
 import { protocolView } from './view/protocol.js';
 
@@ -27,6 +27,8 @@ function handlebars(): typeof Handlebars {
     if (file.endsWith('.hbs')) hb.registerPartial(file.slice(0, -4), readFileSync(join(templatesDir, 'partials', file), 'utf8'));
   }
   hb.registerHelper('json', (value: unknown) => JSON.stringify(value));
+  // An object's properties without its braces, to continue an object literal.
+  hb.registerHelper('jsonProperties', (value: object) => JSON.stringify(value).slice(1, -1));
   hb.registerHelper('quote', (name: string) => propertyKey(name));
   engine = hb;
   return hb;

@@ -3,7 +3,7 @@
  * references (`Thread`), so the generated types read like the spec. Validation-only keywords
  * (limits, formats, if/then) are left to the validators and mentioned in JSDoc where useful.
  */
-import { propertyKey } from './names.js';
+import { propertyKey } from '../spec/names.js';
 
 type Schema = Record<string, unknown>;
 

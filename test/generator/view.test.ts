@@ -1,10 +1,12 @@
 /** The small decisions of the generator, each against a table of cases. */
 import { describe, expect, it } from 'vitest';
-import { camelCase, pascalCase, payloadTypeName, propertyKey } from '../../src/generator/names.js';
+import { camelCase, pascalCase, payloadTypeName, propertyKey } from '../../src/spec/names.js';
 import { tsType } from '../../src/generator/ts-types.js';
-import { errorPayloadExpression } from '../../src/generator/view/errors.js';
-import { handshakeView } from '../../src/generator/view/handshake.js';
-import { dynamicEventView, methodName } from '../../src/generator/view/events.js';
+import { clientAuthType } from '../../src/generator/view/handshake.js';
+import { errorPayload, readCredential } from '../../src/runtime/namespace-spec.js';
+import { credentialSource, errorFields } from '../../src/spec/namespace-spec.js';
+import { dynamicEventView } from '../../src/generator/view/events.js';
+import { methodName } from '../../src/spec/names.js';
 import { largestBinary } from '../../src/generator/view/protocol.js';
 import type { EventModel } from '../../src/spec/model.js';
 
@@ -69,28 +71,40 @@ describe('tsType', () => {
 });
 
 describe('error payloads', () => {
-  it.each<[string, Record<string, string | boolean>, string]>([
-    ['flat', { event: '$error.event', statusCode: '$error.status' }, '{ event: e.event, statusCode: e.status }'],
-    ['nested and literal', { error: true, 'data.field': '$error.field', 'data.event': '$error.event' }, '{ error: true, data: { field: e.field, event: e.event } }'],
-    ['rooms style', { status: false, status_code: '$error.status' }, '{ status: false, status_code: e.status }'],
-  ])('%s', (_name, fields, want) => expect(errorPayloadExpression(fields)).toBe(want));
+  const failure = { kind: 'notFound', status: 404, message: 'no such chat', event: 'getChat', field: 'chatId' } as const;
+  it.each<[string, Record<string, string | boolean>, unknown]>([
+    ['flat', { event: '$error.event', statusCode: '$error.status' }, { event: 'getChat', statusCode: 404 }],
+    ['nested and literal', { error: true, 'data.field': '$error.field', 'data.event': '$error.event' }, { error: true, data: { field: 'chatId', event: 'getChat' } }],
+    ['rooms style', { status: false, status_code: '$error.status' }, { status: false, status_code: 404 }],
+  ])('%s', (_name, fields, want) => expect(errorPayload(errorFields(fields), failure)).toEqual(want));
+
+  it('leaves out what a failure does not have', () => {
+    expect(errorPayload(errorFields({ message: '$error.message', field: '$error.field' }), { kind: 'internal', status: 500, message: 'internal error' })).toEqual({ message: 'internal error' });
+  });
 
   it('refuses an expression that has no meaning in an error', () => {
-    expect(() => errorPayloadExpression({ x: '$request.id' })).toThrow(/cannot be used in an error payload/);
+    expect(() => errorFields({ x: '$request.id' })).toThrow(/cannot be used in an error payload/);
+    expect(() => errorFields({ x: '$error.stack' })).toThrow(/cannot be used in an error payload/);
   });
 });
 
 describe('handshake', () => {
   const jwt = { token: ['auth.token'], algorithms: ['HS256'], claims: { $ref: '#/x' }, userId: 'sub' };
-  it.each<[string, Parameters<typeof handshakeView>[0], string, string[]]>([
-    ['jwt in auth', { jwt, onFailure: 'connectError' }, '{ token: string }', ['h.auth?.["token"]']],
-    ['jwt plus trust', { jwt, trust: { userId: 'auth.userid' }, onFailure: 'connectError' }, '{ token: string } | { userid: string }', ['h.auth?.["token"]']],
-    ['header and query', { jwt: { ...jwt, token: ['auth.token', 'headers.Token', 'query.token'] }, onFailure: 'errorEvent' }, '{ token: string }', ['h.auth?.["token"]', 'h.headers["token"]', 'h.query["token"]']],
-    ['announce only', { trust: { announce: { event: 'hello', path: 'user.id' } }, onFailure: 'connectError' }, 'Record<string, unknown>', []],
-  ])('%s', (_name, h, authType, reads) => {
-    const view = handshakeView(h);
-    expect(view.clientAuthType).toBe(authType);
-    expect(view.tokenSources.map((s) => s.read)).toEqual(reads);
+  it.each<[string, Parameters<typeof clientAuthType>[0], string]>([
+    ['jwt in auth', { jwt, onFailure: 'connectError' }, '{ token: string }'],
+    ['jwt plus trust', { jwt, trust: { userId: 'auth.userid' }, onFailure: 'connectError' }, '{ token: string } | { userid: string }'],
+    ['header and query', { jwt: { ...jwt, token: ['auth.token', 'headers.Token', 'query.token'] }, onFailure: 'errorEvent' }, '{ token: string }'],
+    ['announce only', { trust: { announce: { event: 'hello', path: 'user.id' } }, onFailure: 'connectError' }, 'Record<string, unknown>'],
+  ])('%s', (_name, h, authType) => expect(clientAuthType(h)).toBe(authType));
+
+  it('reads credentials where the spec says, first present wins', () => {
+    const sources = ['auth.token', 'headers.Token', 'query.token'].map(credentialSource);
+    expect(sources).toEqual([{ in: 'auth', name: 'token' }, { in: 'headers', name: 'token' }, { in: 'query', name: 'token' }]);
+    const h = (auth: object, headers: object, query: object) => ({ auth, headers, query }) as never;
+    expect(readCredential(sources, h({}, { token: 'H' }, { token: 'Q' }))).toBe('H');
+    expect(readCredential(sources, h({ token: '' }, {}, { token: ['Q1', 'Q2'] }))).toBe('Q1');
+    expect(readCredential(sources, h({ token: 7 }, {}, {}))).toBeUndefined();
+    expect(() => credentialSource('cookie.token')).toThrow(/auth, headers or query/);
   });
 });
 

@@ -2,7 +2,7 @@
 import type { SequenceStep } from '../../runtime/sequence.js';
 import { actorPaths, isDynamic, type EventModel, type ProtocolModel } from '../../spec/model.js';
 import { sequenceOf } from '../../spec/sequences.js';
-import { ackTypeName, camelCase, isSafeIdentifier, pascalCase, payloadTypeName } from '../names.js';
+import { ackTypeName, methodName, pascalCase, payloadTypeName } from '../../spec/names.js';
 
 export interface ClientEventView {
   readonly key: string;
@@ -40,18 +40,6 @@ export interface DynamicEventView extends ServerEventView {
   readonly mapKeyType?: string;
   /** A RegExp source matching every name, capturing the parameters in order. */
   readonly matcher: string;
-}
-
-/** Names that generated client and context objects use themselves. */
-const RESERVED_METHODS = new Set(['on', 'off', 'once', 'close', 'ready', 'socket', 'emit', 'onConnect', 'onDisconnect', 'constructor']);
-
-/** A client event's method name; throws when the name cannot be a method. */
-export function methodName(wire: string): string {
-  const method = camelCase(wire);
-  if (!isSafeIdentifier(method) || RESERVED_METHODS.has(method)) {
-    throw new Error(`event '${wire}' would make a method named '${method}', which generated code cannot use`);
-  }
-  return method;
 }
 
 const oneLine = (text: string | undefined) => (text ?? '').trim().split('\n')[0] ?? '';

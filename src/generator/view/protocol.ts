@@ -3,13 +3,14 @@
  * templates only print (see templates/README.md).
  */
 import { relative } from 'node:path';
-import { eventsOf, isDynamic, refName, type ProtocolModel } from '../../spec/model.js';
+import type { NamespaceSpec } from '../../runtime/namespace-spec.js';
+import { eventsOf, isDynamic, type ProtocolModel } from '../../spec/model.js';
+import { namespaceSpecOf } from '../../spec/namespace-spec.js';
 import { projectRoot } from '../../spec/files.js';
 import { jsdoc, tsType } from '../ts-types.js';
-import { ackTypeName, camelCase, namespacePrefix, pascalCase, payloadTypeName } from '../names.js';
-import { errorPayloadExpression } from './errors.js';
+import { ackTypeName, camelCase, namespacePrefix, pascalCase, payloadTypeName } from '../../spec/names.js';
 import { clientEventView, dynamicEventView, serverEventView, type ClientEventView, type DynamicEventView, type ServerEventView } from './events.js';
-import { handshakeView, type HandshakeView } from './handshake.js';
+import { clientAuthType } from './handshake.js';
 import { docsView, type DocsView } from './docs.js';
 
 export interface TypeDeclaration {
@@ -31,11 +32,10 @@ export interface NamespaceView {
   readonly dynamicEvents: readonly DynamicEventView[];
   readonly errorEvent: string;
   readonly errorPayloadType: string;
-  readonly errorPayload: string;
-  readonly handshake: HandshakeView;
-  readonly requiresOnline: boolean;
-  readonly requiresOnlineMessage?: string;
-  readonly requiresOnlineKind?: string;
+  /** What the runtime is told about the namespace (printed as it is into the stub). */
+  readonly settings: NamespaceSpec;
+  /** The `auth` option type of the generated client. */
+  readonly clientAuthType: string;
   readonly engineIO3: boolean;
   /** The client's connect function (`connectMessenger`, `connectMarketplaceChat`). */
   readonly connectFunction: string;
@@ -96,11 +96,8 @@ export function protocolView(model: ProtocolModel): ProtocolView {
   const namespaces = model.namespaces.map((ns): NamespaceView => {
     const prefix = namespacePrefix(ns.key, single);
     const server = eventsOf(ns, 'server');
-    const errorRef = ns.socketio.errors.message.$ref;
-    const errorKey = refName(errorRef);
-    const errorEvent = server.find((e) => e.key === errorKey);
-    if (!errorEvent) throw new Error(`${model.protocol}: the error message ${errorRef} is not sent on ${ns.path}`);
-    const online = ns.socketio.requires?.find((r) => r.check === 'online');
+    const settings = namespaceSpecOf(model, ns);
+    const errorEvent = server.find((e) => e.name === settings.errorEvent)!;
     return {
       key: ns.key,
       path: ns.path,
@@ -111,11 +108,8 @@ export function protocolView(model: ProtocolModel): ProtocolView {
       dynamicEvents: server.filter(isDynamic).map(dynamicEventView),
       errorEvent: errorEvent.name,
       errorPayloadType: payloadTypeName(errorEvent.key),
-      errorPayload: errorPayloadExpression(ns.socketio.errors.fields),
-      handshake: handshakeView(ns.socketio.handshake),
-      requiresOnline: Boolean(online),
-      requiresOnlineMessage: online?.error.message,
-      requiresOnlineKind: online?.error.kind,
+      settings,
+      clientAuthType: clientAuthType(ns.socketio.handshake),
       engineIO3: ns.socketio.engineIO3 === true,
       connectFunction: `connect${pascal}${prefix}`,
       clientClass: `${pascal}${prefix}Client`,

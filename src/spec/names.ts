@@ -47,3 +47,15 @@ export function propertyKey(name: string): string {
 export function isSafeIdentifier(name: string): boolean {
   return IDENTIFIER.test(name) && !RESERVED.has(name);
 }
+
+/** Names that generated client and context objects use themselves. */
+const RESERVED_METHODS = new Set(['on', 'off', 'once', 'close', 'ready', 'socket', 'emit', 'onConnect', 'onDisconnect', 'constructor']);
+
+/** A client event's handler and client method name; throws when the name cannot be a method. */
+export function methodName(wire: string): string {
+  const method = camelCase(wire);
+  if (!isSafeIdentifier(method) || RESERVED_METHODS.has(method)) {
+    throw new Error(`event '${wire}' would make a method named '${method}', which generated code cannot use`);
+  }
+  return method;
+}
