@@ -2,7 +2,9 @@
  * Media records: who uploaded a file, what it is, where its bytes are, and in which
  * conversation it was sent (which decides who may fetch it).
  */
+import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
+import type { Schema } from '../storage/schema.js';
 import { toDbTime } from '../storage/values.js';
 import { requireParticipant } from './access.js';
 import { forbidden, notFound } from './errors.js';
@@ -73,4 +75,12 @@ export class MediaFiles {
     if (bytes === null) throw notFound('Media content', mediaId);
     return { media, bytes };
   }
+}
+
+/** The records of these files, by id (unknown ids are left out). */
+export async function readMediaRecords(db: Kysely<Schema>, mediaIds: readonly string[]): Promise<Map<string, Media>> {
+  const unique = [...new Set(mediaIds)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('media').selectAll().where('id', 'in', unique).execute();
+  return new Map(rows.map((row) => [row.id, toMedia(row)]));
 }

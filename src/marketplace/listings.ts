@@ -26,7 +26,7 @@ export async function offlineMessages(core: ChatCore, actor: Actor, mediaUrl: Me
   const unread = await core.unreadMessages(actor.user.id, { limit: PAGE.offlineMessages });
   const offline = unread.filter((m) => m.metadata['recipientOnline'] !== true);
   if (offline.length === 0) return [];
-  const senders = await core.users.getMany(offline.map((m) => m.senderId));
+  const senders = await core.getUsers(offline.map((m) => m.senderId));
   return offline.flatMap((m) => {
     const sender = senders.get(m.senderId);
     return sender === undefined ? [] : [wireMessage(m, sender, false, mediaUrl)];

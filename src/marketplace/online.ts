@@ -28,6 +28,6 @@ export class OnlineStatus {
       if (user === null) return false;
       id = user.id;
     }
-    return this.core.presence.isOnline(id);
+    return this.core.isOnline(id);
   }
 }

@@ -21,7 +21,7 @@ export function presenceHandlers(core: ChatCore): PresenceHandlers {
       // Queued at once (the stub calls this synchronously on connection); resolved in turn.
       return perUser.run(ctx.userKey, async () => {
         const actor = await actorOf(core, ctx);
-        const first = await core.presence.add(actor.user.id, ctx.socket.id);
+        const first = await core.socketConnected(actor.user.id, ctx.socket.id);
         if (first) await tellCounterparts(core, ctx, actor, 'userIsOnline');
       });
     },
@@ -30,7 +30,7 @@ export function presenceHandlers(core: ChatCore): PresenceHandlers {
         // A socket whose connect handler failed was never counted.
         const actor = knownActor(ctx);
         if (actor === undefined) return;
-        const last = await core.presence.remove(actor.user.id, ctx.socket.id);
+        const last = await core.socketDisconnected(actor.user.id, ctx.socket.id);
         if (last) await tellCounterparts(core, ctx, actor, 'userIsOffline');
       });
     },
@@ -42,7 +42,7 @@ async function tellCounterparts(core: ChatCore, ctx: PresenceContext, actor: Act
   if (actor.role === 'admin') return; // admins have no chats
   const pairs = await core.counterparts(actor.user.id);
   if (pairs.length === 0) return;
-  const users = await core.users.getMany(pairs.map((p) => p.userId));
+  const users = await core.getUsers(pairs.map((p) => p.userId));
   const message = event === 'userIsOnline' ? 'User is online' : 'User is offline';
   for (const { conversationId, userId } of pairs) {
     const user = users.get(userId);

@@ -44,7 +44,7 @@ export function chatRoutes(mc: MessengerContext, access: HttpAccess, emitter: ()
       const userId = await directory.find(userid);
       if (userId === null) return sendJson(response, 200, { threads: [], nextCursor: null });
       const page = await core.listConversations(userId, { limit, cursor });
-      const online = await core.presence.onlineAmong(page.items.flatMap((s) => s.participants.map((p) => p.userId)));
+      const online = await core.onlineAmong(page.items.flatMap((s) => s.participants.map((p) => p.userId)));
       sendJson(response, 200, {
         threads: page.items.map((s) => toThread(stateOfSummary(s), { unread: s.unread, online })),
         nextCursor: page.nextCursor,

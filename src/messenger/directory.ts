@@ -60,7 +60,7 @@ export class Directory {
       else result.set(id, cached);
     }
     if (missing.length > 0) {
-      for (const user of (await this.core.users.getMany(missing)).values()) {
+      for (const user of (await this.core.getUsers(missing)).values()) {
         this.remember(user);
         result.set(user.id, user.externalId);
       }

@@ -21,7 +21,7 @@ export async function onConnect(mc: MessengerContext, ctx: Context): Promise<voi
   const session = await identify(mc, ctx);
   // Online before marking delivered: a message stored from now on is delivered at once, one
   // stored before is still pending and is marked below. No message falls in between.
-  const first = await mc.core.presence.add(session.userId, ctx.socket.id);
+  const first = await mc.core.socketConnected(session.userId, ctx.socket.id);
   const { senders } = await mc.core.markDelivered(session.userId);
   if (senders.length > 0) {
     const ids = await mc.directory.externalIds(senders);
@@ -34,7 +34,7 @@ export async function onConnect(mc: MessengerContext, ctx: Context): Promise<voi
 export async function onDisconnect(mc: MessengerContext, ctx: Context): Promise<void> {
   const session = mc.session(ctx.socket);
   if (session === undefined) return;
-  const last = await mc.core.presence.remove(session.userId, ctx.socket.id);
+  const last = await mc.core.socketDisconnected(session.userId, ctx.socket.id);
   if (!last) return;
   try {
     await announceStatus(mc, ctx, session);
@@ -56,12 +56,12 @@ async function announceStatus(mc: MessengerContext, ctx: Context, session: Sessi
   do {
     const page = await mc.core.listConversations(session.userId, { limit: PAGE, cursor });
     const counterparts = page.items.flatMap((s) => s.participants.filter((p) => p.userId !== session.userId));
-    const online = await mc.core.presence.onlineAmong([session.userId, ...counterparts.map((p) => p.userId)]);
+    const online = await mc.core.onlineAmong([session.userId, ...counterparts.map((p) => p.userId)]);
     for (const summary of page.items) {
       const state = stateOfSummary(summary);
       for (const other of summary.participants) {
         if (other.userId === session.userId) continue;
-        const unread = await mc.core.receipts.unreadCounts(other.userId, [state.conversationId]);
+        const unread = await mc.core.unreadCounts(other.userId, [state.conversationId]);
         ctx.emit('threadUpdate', toThread(state, { unread: unread.get(state.conversationId) ?? 0, online }), {
           user: other.user.externalId,
         });

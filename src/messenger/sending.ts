@@ -100,7 +100,7 @@ export async function sendMedia(mc: MessengerContext, payload: SendMediaPayload,
 async function repeatedMedia(mc: MessengerContext, me: Session, receiver: Session, messageid: string): Promise<Sent | undefined> {
   const conversationId = await inProtocolTerms(() => mc.directory.direct(me.userId, receiver.userId), 'receiverid');
   if (conversationId === null) return undefined;
-  const earlier = await mc.core.messages.findByClientId(conversationId, me.userId, messageid);
+  const earlier = await mc.core.findMessageByClientId(conversationId, me.userId, messageid);
   if (earlier === null) return undefined;
   requireRepeatable(earlier, 'media');
   const { participants } = await mc.core.getConversation(me.userId, conversationId);
@@ -150,9 +150,9 @@ async function announce(mc: MessengerContext, ctx: Context, sent: Sent, emitItem
   const { core } = mc;
   const { me, receiver, conversationId, message } = sent;
   const [profiles, online, mine, theirs, last] = await Promise.all([
-    core.users.getMany([me.userId, receiver.userId]),
-    core.presence.onlineAmong([me.userId, receiver.userId]),
-    core.receipts.unreadCounts(me.userId, [conversationId]),
+    core.getUsers([me.userId, receiver.userId]),
+    core.onlineAmong([me.userId, receiver.userId]),
+    core.unreadCounts(me.userId, [conversationId]),
     unreadOf(mc, receiver.userId, conversationId),
     // A repeated send may be older than the thread's last message: show what is really last.
     sent.repeated ? core.history(me.userId, conversationId, { limit: 1 }).then((page) => page.items[0] ?? message) : message,
@@ -181,10 +181,10 @@ const GROUPED_THREADS = 1_000;
 async function unreadOf(mc: MessengerContext, userId: string, conversationId: string): Promise<{ inThread: number; total: number }> {
   const ids = await mc.core.conversationIdsOf(userId);
   if (ids.length >= GROUPED_THREADS || !ids.includes(conversationId)) {
-    const [inThread, total] = await Promise.all([mc.core.receipts.unreadCounts(userId, [conversationId]), mc.core.unreadTotal(userId)]);
+    const [inThread, total] = await Promise.all([mc.core.unreadCounts(userId, [conversationId]), mc.core.unreadTotal(userId)]);
     return { inThread: inThread.get(conversationId) ?? 0, total };
   }
-  const counts = await mc.core.receipts.unreadCounts(userId, ids);
+  const counts = await mc.core.unreadCounts(userId, ids);
   let total = 0;
   for (const n of counts.values()) total += n;
   return { inThread: counts.get(conversationId) ?? 0, total };

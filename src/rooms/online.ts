@@ -16,7 +16,7 @@ const MAX_USERS = 1000;
 export async function onlineStatus(core: ChatCore, sessions: Sessions, _payload: T.OnlineStatusPayload, ctx: Context): Promise<void> {
   const session = await sessions.open(ctx);
   const online = await refusing(() => core.onlineCoParticipants(session.userId));
-  const users = await refusing(() => core.users.getMany(online.slice(0, MAX_USERS)));
+  const users = await refusing(() => core.getUsers(online.slice(0, MAX_USERS)));
   const list = online.flatMap((id) => {
     const user = users.get(id);
     return user === undefined ? [] : [toWireUser(user)];

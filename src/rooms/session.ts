@@ -64,7 +64,7 @@ export class Sessions {
     await this.joinRooms(ctx.socket, session);
     if (!ctx.socket.connected) return session;
     this.#bySocket.set(ctx.socket, session);
-    await this.core.presence.add(session.userId, ctx.socket.id);
+    await this.core.socketConnected(session.userId, ctx.socket.id);
     return session;
   }
 
@@ -79,7 +79,7 @@ export class Sessions {
     const session = this.#bySocket.get(socket);
     if (session === undefined) return;
     this.#bySocket.delete(socket);
-    await this.core.presence.remove(session.userId, socket.id);
+    await this.core.socketDisconnected(session.userId, socket.id);
   }
 
   async #refresh(ctx: Context, session: Session, self?: T.User): Promise<void> {

@@ -70,7 +70,7 @@ export async function startProtocolServer(options: ProtocolServerOptions): Promi
   const health: Route = {
     method: 'GET',
     path: '/healthz',
-    handle: (_req, res) => sendJson(res, 200, { status: 'ok', protocol: options.protocol, database: options.core.database.dialect }),
+    handle: (_req, res) => sendJson(res, 200, { status: 'ok', protocol: options.protocol, database: options.core.dialect }),
   };
   const routes = [health, ...(adapter.routes?.(deps) ?? [])];
   const http = createServer(createRequestHandler(routes, logger, origins));

@@ -44,7 +44,7 @@ export class Sessions {
     );
     const session = { externalId: ctx.userId, id: user.id };
     this.#bySocket.set(ctx.socket, session);
-    await this.core.presence.add(user.id, ctx.socket.id);
+    await this.core.socketConnected(user.id, ctx.socket.id);
     return session;
   }
 
@@ -53,7 +53,7 @@ export class Sessions {
     const session = this.#bySocket.get(ctx.socket);
     if (session === undefined) return;
     this.#bySocket.delete(ctx.socket);
-    await this.core.presence.remove(session.id, ctx.socket.id);
+    await this.core.socketDisconnected(session.id, ctx.socket.id);
   }
 }
 

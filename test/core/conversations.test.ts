@@ -3,7 +3,7 @@
  * creation, groups, and the lookups behind lifecycle emits.
  */
 import { describe, expect, it } from 'vitest';
-import { conversationKey } from '../../src/core/conversations.js';
+import { Conversations, conversationKey } from '../../src/core/conversations.js';
 import type { User } from '../../src/core/types.js';
 import { describeEachBackend, useCore } from '../storage/backends.js';
 import { makeUsers } from './fixtures.js';
@@ -163,8 +163,8 @@ describeEachBackend('conversations', (backend) => {
       const group = (await core().createGroup({ creatorId: me.id, name: 'G', memberIds: [x.id, y.id] })).conversation;
       await core().storeMessage({ conversationId: dx.id, senderId: x.id, text: 'latest' });
 
-      expect(await core().conversations.idsOf(me.id)).toEqual([dx.id, group.id]);
-      const pairs = await core().conversations.counterparts(me.id);
+      expect(await core().conversationIdsOf(me.id)).toEqual([dx.id, group.id]);
+      const pairs = await core().counterparts(me.id);
       expect(pairs).toHaveLength(3);
       expect(pairs).toEqual(
         expect.arrayContaining([
@@ -173,14 +173,14 @@ describeEachBackend('conversations', (backend) => {
           { conversationId: group.id, userId: y.id },
         ]),
       );
-      expect(await core().conversations.coParticipants(me.id)).toEqual([x.id, y.id].sort());
+      expect(await new Conversations(core().database).coParticipants(me.id)).toEqual([x.id, y.id].sort());
     });
 
     it('reports online co-participants from presence', async () => {
       const [me, x, y] = (await makeUsers(core(), 3)) as [User, User, User];
       await core().createGroup({ creatorId: me.id, name: 'G', memberIds: [x.id, y.id] });
-      await core().presence.add(y.id, 'socket-1');
-      await core().presence.add(me.id, 'socket-2');
+      await core().socketConnected(y.id, 'socket-1');
+      await core().socketConnected(me.id, 'socket-2');
       expect(await core().onlineCoParticipants(me.id)).toEqual([y.id]);
     });
   });

@@ -3,6 +3,7 @@
  * carries, and a number of queries that does not grow with the page.
  */
 import { describe, expect, it } from 'vitest';
+import { Conversations } from '../../src/core/conversations.js';
 import { decodeCursor, encodeCursor } from '../../src/core/inbox.js';
 import type { User } from '../../src/core/types.js';
 import { describeEachBackend, useCore } from '../storage/backends.js';
@@ -34,7 +35,7 @@ describeEachBackend('inbox', (backend) => {
     const base = Date.now() - 100_000;
     for (const [i, other] of others.entries()) {
       conversations.push(
-        (await core().conversations.openKeyed({ kind: 'direct', participantIds: [me.id, other.id], create: true }, new Date(base + i * 10)))
+        (await new Conversations(core().database).openKeyed({ kind: 'direct', participantIds: [me.id, other.id], create: true }, new Date(base + i * 10)))
           .conversation,
       );
     }
@@ -83,7 +84,7 @@ describeEachBackend('inbox', (backend) => {
     const [me, ...others] = (await makeUsers(core(), 6)) as [User, ...User[]];
     const at = new Date();
     for (const other of others)
-      await core().conversations.openKeyed({ kind: 'direct', participantIds: [me.id, other.id], create: true }, at);
+      await new Conversations(core().database).openKeyed({ kind: 'direct', participantIds: [me.id, other.id], create: true }, at);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

@@ -129,6 +129,17 @@ describeEachBackend('media records', (backend) => {
     expect((await core().openMedia(b.id, media.id)).media.conversationId).toBe(conversation.id);
   });
 
+  it('reads records without bytes or authorization, for checks before a write; unknown ids left out', async () => {
+    const { a, conversation } = await directPair(core());
+    const kept = await core().storeMedia({ ownerId: a.id, bytes: SAMPLES.png });
+    const sent = await core().storeMedia({ ownerId: a.id, bytes: SAMPLES.gif, conversationId: conversation.id });
+    const records = await core().mediaRecords([kept.id, sent.id, kept.id, '665f1c2e9b1e8a0000000000']);
+    expect([...records.keys()].sort()).toEqual([kept.id, sent.id].sort());
+    expect(records.get(kept.id)).toEqual(kept);
+    expect(records.get(sent.id)).toMatchObject({ ownerId: a.id, conversationId: conversation.id, mimeType: 'image/gif' });
+    expect(await core().mediaRecords([])).toEqual(new Map());
+  });
+
   it('refuses uploads into a conversation the owner is not in, and unknown media', async () => {
     const { conversation } = await directPair(core());
     const [stranger] = (await makeUsers(core(), 1)) as [User];

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { isGeneratedId, newId } from '../../src/core/ids.js';
+import { Messages } from '../../src/core/messages.js';
 import { describeEachBackend, useCore } from '../storage/backends.js';
 import { directPair, makeUsers, sendMany } from './fixtures.js';
 
@@ -254,9 +255,9 @@ describeEachBackend('messages', (backend) => {
       const { a, b, conversation } = await directPair(core());
       const [m1, m2] = await sendMany(core(), conversation.id, a.id, 2);
       // Explicit times: two pins in the same millisecond would have no order to test.
-      const first = await core().messages.pin({ userId: b.id, messageId: m2!.id, pinned: true }, new Date(Date.now() - 1000));
+      const first = await new Messages(core().database).pin({ userId: b.id, messageId: m2!.id, pinned: true }, new Date(Date.now() - 1000));
       expect(first).toMatchObject({ changed: true, message: { pinned: true, pinnedBy: b.id } });
-      await core().messages.pin({ userId: a.id, messageId: m1!.id, pinned: true }, new Date());
+      await new Messages(core().database).pin({ userId: a.id, messageId: m1!.id, pinned: true }, new Date());
       const repeat = await core().pinMessage({ userId: a.id, messageId: m2!.id, pinned: true });
       expect(repeat).toMatchObject({ changed: false, message: { pinnedBy: b.id } });
       expect((await core().pinnedMessages(a.id, conversation.id)).map((m) => m.id)).toEqual([m2!.id, m1!.id]);

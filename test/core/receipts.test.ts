@@ -4,6 +4,7 @@
  * messages across conversations.
  */
 import { describe, expect, it } from 'vitest';
+import { Messages } from '../../src/core/messages.js';
 import type { User } from '../../src/core/types.js';
 import { describeEachBackend, useCore } from '../storage/backends.js';
 import { directPair, makeUsers, sendMany } from './fixtures.js';
@@ -36,7 +37,7 @@ describeEachBackend('receipts', (backend) => {
           [y.id, 0],
         ]),
       );
-      expect(await core().receipts.unreadCounts(me.id, [dx.id, group.id])).toEqual(
+      expect(await core().unreadCounts(me.id, [dx.id, group.id])).toEqual(
         new Map([
           [dx.id, 2],
           [group.id, 3],
@@ -83,13 +84,13 @@ describeEachBackend('receipts', (backend) => {
   describe('delivery', () => {
     it('delivers at once to a recipient online when the message is stored', async () => {
       const { a, b, conversation } = await directPair(core());
-      await core().presence.add(b.id, 'sock-b');
+      await core().socketConnected(b.id, 'sock-b');
       try {
         const { deliveredTo } = await core().storeMessage({ conversationId: conversation.id, senderId: a.id, text: 'hi' });
         expect(deliveredTo).toEqual([b.id]);
         expect(await core().markDelivered(b.id)).toEqual({ senders: [], conversationIds: [] });
       } finally {
-        await core().presence.remove(b.id, 'sock-b');
+        await core().socketDisconnected(b.id, 'sock-b');
       }
     });
 
@@ -128,12 +129,14 @@ describeEachBackend('receipts', (backend) => {
       const dy = (await core().openDirect(me.id, y.id, { create: true })).conversation;
       const base = Date.now();
       const at = (i: number) => new Date(base + i * 1000);
-      const m1 = (await core().messages.store({ conversationId: dx.id, senderId: x.id, text: 'x1' }, at(1))).message;
+      // The store itself, to give each message its own time.
+      const messages = new Messages(core().database);
+      const m1 = (await messages.store({ conversationId: dx.id, senderId: x.id, text: 'x1' }, at(1))).message;
       await core().markRead(me.id, dx.id);
-      const m2 = (await core().messages.store({ conversationId: dx.id, senderId: x.id, text: 'x2' }, at(2))).message;
-      const m3 = (await core().messages.store({ conversationId: dy.id, senderId: y.id, text: 'y1' }, at(3))).message;
-      const m4 = (await core().messages.store({ conversationId: dy.id, senderId: y.id, text: 'y2' }, at(4))).message;
-      await core().messages.store({ conversationId: dy.id, senderId: me.id, text: 'mine' }, at(5));
+      const m2 = (await messages.store({ conversationId: dx.id, senderId: x.id, text: 'x2' }, at(2))).message;
+      const m3 = (await messages.store({ conversationId: dy.id, senderId: y.id, text: 'y1' }, at(3))).message;
+      const m4 = (await messages.store({ conversationId: dy.id, senderId: y.id, text: 'y2' }, at(4))).message;
+      await messages.store({ conversationId: dy.id, senderId: me.id, text: 'mine' }, at(5));
       await core().deleteMessage({ userId: y.id, messageId: m3.id });
 
       expect((await core().unreadMessages(me.id)).map((m) => m.id)).toEqual([m4.id, m2.id]);

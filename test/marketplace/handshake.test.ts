@@ -71,7 +71,7 @@ describeEachBackend('marketplace handshake', (backend) => {
     session.presence.client.close();
     // Offline once the server has seen the presence socket go: wait for the store to say so.
     const user = await m.server.core.findUser('marketplace:customer', String(ada.id));
-    await expect.poll(() => m.server.core.presence.isOnline(user!.id), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => m.server.core.isOnline(user!.id), { timeout: 10_000 }).toBe(false);
     const error = await refused(m.chat(ada.token));
     expect(error.statusCode).toBe(400);
   });

@@ -76,7 +76,7 @@ describeEachBackend('marketplace presence', (backend) => {
     const core = m.server.core;
     const stored = async () => {
       const found = await core.findUser('marketplace:vendor', String(user.id));
-      return found !== null && (await core.presence.isOnline(found.id));
+      return found !== null && (await core.isOnline(found.id));
     };
     await expect.poll(stored, { timeout: 10_000 }).toBe(true);
     first.client.close();

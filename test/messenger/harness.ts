@@ -116,7 +116,7 @@ export function useMessengerServer(backend: Backend, options: { authMode?: AuthM
   const waitOnline = (user: string, online = true): Promise<void> =>
     eventually(async () => {
       const found = await current().core.findUser('messenger', user);
-      return found !== null && (await current().core.presence.isOnline(found.id)) === online;
+      return found !== null && (await current().core.isOnline(found.id)) === online;
     }, `${user} to be ${online ? 'online' : 'offline'}`);
 
   /**

@@ -50,7 +50,7 @@ describeEachBackend('rooms online_status', (backend) => {
     raviTab.client.close();
     const user = await h.stored(raviId);
     await waitFor(() => h.server.server.io.of('/').sockets.size === 1, 'ravi to leave');
-    await expect.poll(() => h.core.presence.isOnline(user!.id)).toBe(false);
+    await expect.poll(() => h.core.isOnline(user!.id)).toBe(false);
     expect(await ask(ada)).toEqual([]);
   });
 });
