@@ -3,6 +3,7 @@
  * state, the clock and the random streams. One per mocked protocol.
  */
 import type { Server } from 'socket.io';
+import type { BehaviourPlan } from '../src/behaviour/index.js';
 import type { Clock } from './clock.js';
 import type { EntityPlan } from './entities.js';
 import type { PayloadFactory } from './generator.js';
@@ -13,6 +14,7 @@ import type { Realism } from './realism.js';
 import type { LoadedSpec } from './spec.js';
 import type { ConversationKind, Store } from './state.js';
 import type { Users } from './users.js';
+import type { MockWorld } from './world.js';
 
 /** What the control API can change while the mock runs. */
 export interface MockSettings {
@@ -33,6 +35,10 @@ export interface MockSettings {
 
 export interface MockContext {
   readonly spec: LoadedSpec;
+  /** The spec's behaviour, compiled (src/behaviour): what the mock does on each event. */
+  readonly behaviour: BehaviourPlan;
+  /** The state as the behaviour plan sees it. */
+  readonly world: MockWorld;
   readonly plans: ReadonlyMap<string, EntityPlan>;
   readonly factory: PayloadFactory;
   readonly realism: Realism;

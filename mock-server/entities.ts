@@ -12,7 +12,7 @@
  */
 import type { EventModel, ProtocolModel } from '../src/spec/model.js';
 import { asList, type Effect, type Emit, type ReceiveOperationExt } from '../src/spec/vocabulary.js';
-import { parsePath, type Segment } from './paths.js';
+import { parsePath, type Segment } from '../src/spec/paths.js';
 import { refName, type SchemaIndex } from './schemas.js';
 
 export type ConversationRole =

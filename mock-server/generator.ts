@@ -8,7 +8,7 @@
 import { generateSync, type JsonSchema as FakerSchema } from 'json-schema-faker';
 import type { EventModel } from '../src/spec/model.js';
 import { fits } from './fits.js';
-import { clone } from './paths.js';
+import { clone } from '../src/spec/paths.js';
 import { Random, hash32 } from './random.js';
 import { hintFor, type Hint, type Realism } from './realism.js';
 import { refName, type SchemaIndex } from './schemas.js';

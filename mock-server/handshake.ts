@@ -8,7 +8,7 @@ import { decodeJwt } from 'jose';
 import { ProtocolError } from '../src/runtime/errors.js';
 import type { Credential, Identity } from '../src/runtime/server.js';
 import type { NamespaceModel } from '../src/spec/model.js';
-import { getPath, parsePath, setPath } from './paths.js';
+import { getPath, parsePath, setPath } from '../src/spec/paths.js';
 import type { SchemaChecker } from './validation.js';
 
 export type AuthMode = 'jwt' | 'trust';

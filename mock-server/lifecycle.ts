@@ -1,55 +1,30 @@
 /**
- * `onConnect` / `onDisconnect` of a namespace (CONVENTIONS.md §6): effects and emits in order;
- * `counterparts` emits go once per (conversation, counterpart) with `$conversation` bound.
+ * `onConnect` / `onDisconnect` of a mocked namespace: the behaviour plan's lifecycle
+ * (CONVENTIONS.md §6) over the mock's state, each emit sent by the mock.
  */
 import type { Socket } from 'socket.io';
-import type { LifecycleEntry } from '../src/spec/vocabulary.js';
+import { newScope, type Actor, type LifecyclePlan } from '../src/behaviour/index.js';
 import type { MockContext } from './context.js';
-import { compileEffect, type CompiledEffect } from './effects.js';
-import { compileEmit, type CompiledEmit, type EmitTarget } from './emits.js';
-import type { Actor } from './expressions.js';
-import { newScope } from './reaction.js';
+import type { EmitTarget } from './emits.js';
+import { mockEmits, runEnv } from './reaction.js';
 import { Renderer } from './render.js';
+import type { MockRecords } from './world.js';
 
 export interface CompiledLifecycle {
   readonly empty: boolean;
   run(actor: Actor, phase: { first?: boolean; last?: boolean }, socket?: Socket): void;
 }
 
-export function compileLifecycle(ctx: MockContext, entries: readonly LifecycleEntry[] | undefined, target: EmitTarget, presenceNamespace: string): CompiledLifecycle {
-  const steps: ({ effect: CompiledEffect } | { emit: CompiledEmit })[] = (entries ?? []).map((entry) =>
-    'message' in entry ? { emit: compileEmit(ctx, entry, target, presenceNamespace) } : { effect: compileEffect(entry.effect) },
-  );
+export function compileLifecycle(ctx: MockContext, plan: LifecyclePlan, target: EmitTarget, presenceNamespace: string): CompiledLifecycle {
+  const emits = mockEmits(ctx, plan.emits, target, presenceNamespace);
   return {
-    empty: steps.length === 0,
+    empty: plan.empty,
     run(actor, phase, socket) {
       ctx.clock.tick();
       ctx.users.connected(actor.key, actor.id, actor.attributes);
-      const scope = newScope(ctx, {}, actor, phase);
-      const store = ctx.store;
-      const renderer = new Renderer(ctx, store);
-      for (const step of steps) {
-        if ('effect' in step) {
-          step.effect(scope, { ctx, store, resolution: { named: false }, socket, presenceNamespace });
-          continue;
-        }
-        const emit = step.emit;
-        if (!emit.when(scope)) continue;
-        if (!emit.counterparts) {
-          emit.deliver(scope, socket?.id, renderer);
-          continue;
-        }
-        for (const conv of store.conversationsOf(actor.key)) {
-          for (const key of conv.participants) {
-            if (key === actor.key) continue;
-            scope.conversation = conv;
-            scope.recipient = { key, id: ctx.users.idOf(key) };
-            emit.deliver(scope, socket?.id, renderer);
-          }
-        }
-        scope.conversation = undefined;
-        scope.recipient = undefined;
-      }
+      const scope = newScope<MockRecords>(ctx.world, {}, actor, phase);
+      const renderer = new Renderer(ctx, ctx.store);
+      plan.run(scope, runEnv(ctx, socket), (emit) => emits.get(emit)!.deliver(scope, socket?.id, renderer));
     },
   };
 }

@@ -4,16 +4,15 @@
  * handler per client event, built from the spec's event list, and the lifecycle.
  */
 import type { Namespace, Server, Socket } from 'socket.io';
+import type { Actor, SocketDirectory } from '../src/behaviour/index.js';
 import { attachNamespace, type HandlerContext } from '../src/runtime/server.js';
 import type { NamespaceModel } from '../src/spec/model.js';
 import { namespaceSpecOf } from '../src/spec/namespace-spec.js';
 import type { MockContext } from './context.js';
 import type { EmitTarget } from './emits.js';
-import type { Actor } from './expressions.js';
 import { authenticator, type AuthMode, type MockIdentity } from './handshake.js';
 import { compileLifecycle, type CompiledLifecycle } from './lifecycle.js';
 import { compileReaction, type CompiledReaction } from './reaction.js';
-import type { SocketDirectory } from './recipients.js';
 import type { SchemaChecker } from './validation.js';
 
 const EMPTY = new Set<string>();
@@ -48,7 +47,7 @@ export class MockNamespace {
     checker: SchemaChecker,
   ) {
     this.path = model.path;
-    this.presencePath = model.socketio.presence ?? model.path;
+    this.presencePath = ctx.behaviour.namespace(model.path)!.presenceNamespace;
     this.nsp = io.of(model.path);
     const nsp = this.nsp;
     this.directory = {
@@ -69,11 +68,10 @@ export class MockNamespace {
         return list.length;
       },
     };
-    for (const event of model.events) {
-      if (event.direction === 'client') this.reactions.set(event.name, compileReaction(ctx, event, this.target, this.presencePath));
-    }
-    this.connect = compileLifecycle(ctx, model.socketio.onConnect, this.target, this.presencePath);
-    this.disconnect = compileLifecycle(ctx, model.socketio.onDisconnect, this.target, this.presencePath);
+    const plan = ctx.behaviour.namespace(model.path)!;
+    for (const [wire, event] of plan.events) this.reactions.set(wire, compileReaction(ctx, event, this.target, this.presencePath));
+    this.connect = compileLifecycle(ctx, plan.onConnect, this.target, this.presencePath);
+    this.disconnect = compileLifecycle(ctx, plan.onDisconnect, this.target, this.presencePath);
 
     const authenticate = authenticator(model, auth, checker);
     const spec = namespaceSpecOf(ctx.spec.model, model);

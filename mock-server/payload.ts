@@ -8,10 +8,11 @@ import type { EventModel } from '../src/spec/model.js';
 import type { MockContext } from './context.js';
 import { isUserSchema, locateEntities, type EntityLocation, type EntityPlan } from './entities.js';
 import { refName, type SchemaIndex } from './schemas.js';
-import { compileValue, type Evaluator, type Scope } from './expressions.js';
+import { compileValue, type Evaluator, type Scope } from '../src/behaviour/index.js';
 import { fits } from './fits.js';
-import { clone, getPath, parsePath, setPath, type Fill, type Path, type Segment } from './paths.js';
+import { clone, getPath, parsePath, setPath, type Fill, type Path, type Segment } from '../src/spec/paths.js';
 import type { Renderer, View } from './render.js';
+import type { MockRecords } from './world.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,7 +31,7 @@ export interface PayloadPlan {
   readonly event: EventModel;
   readonly namespace: string;
   /** The payload for a scope, seen by a viewer; valid against the event's schema. */
-  build(scope: Scope, renderer: Renderer, view: View): unknown;
+  build(scope: Scope<MockRecords>, renderer: Renderer, view: View): unknown;
   /** Whether the payload depends on who receives it (lists, unread counts, names…). */
   readonly viewerDependent: boolean;
 }

@@ -4,12 +4,8 @@
  * "connected".
  */
 import type { Server } from 'socket.io';
+import { userRoom } from '../src/runtime/errors.js';
 import type { UserKey } from './state.js';
-
-/** The room of every socket of a user (the same as the generated runtime's). */
-export const userRoom = (key: UserKey): string => `user:${key}`;
-/** The room of every socket subscribed to a conversation. */
-export const conversationRoom = (id: string): string => `conversation:${id}`;
 
 export class Presence {
   private readonly virtual = new Map<string, Set<UserKey>>();

@@ -4,17 +4,18 @@
  * operations the control API and the chatter use.
  */
 import type { Server } from 'socket.io';
+import { compileBehaviour, newScope, requestPath } from '../src/behaviour/index.js';
+import { conversationRoom, userRoom } from '../src/runtime/errors.js';
 import type { EventModel, NamespaceModel } from '../src/spec/model.js';
 import { asList } from '../src/spec/vocabulary.js';
 import { Clock } from './clock.js';
 import type { MockContext, MockSettings } from './context.js';
 import { carriedFields, entityPlans } from './entities.js';
 import { examplesByComponent } from './examples.js';
-import { newScope } from './reaction.js';
 import { PayloadFactory } from './generator.js';
 import type { Logger } from './logger.js';
 import { MockNamespace } from './namespace.js';
-import { conversationRoom, Presence, userRoom } from './presence.js';
+import { Presence } from './presence.js';
 import { hash32, Random } from './random.js';
 import { learnIdShapes, Realism } from './realism.js';
 import { compilePayload, type PayloadPlan } from './payload.js';
@@ -23,8 +24,8 @@ import { refName } from './schemas.js';
 import { loadSpec, type LoadedSpec } from './spec.js';
 import { Store, type ConversationKind, type UserKey } from './state.js';
 import { Users, type RolesConfig } from './users.js';
+import { MockWorld, type MockRecords } from './world.js';
 import { patternOf, SchemaChecker } from './validation.js';
-import { requestPath } from './expressions.js';
 import type { AuthMode } from './handshake.js';
 
 export interface ProtocolOptions {
@@ -121,8 +122,13 @@ export class MockProtocol {
     const roles: RolesConfig | undefined = rolesNs
       ? { attribute: rolesNs.socketio.handshake.roles!.attribute, allowed: rolesNs.socketio.handshake.roles!.allowed, counterpart: rolesNs.socketio.handshake.roles!.counterpart ?? {} }
       : undefined;
+    let world!: MockWorld;
     const ctx: MockContext = {
       spec,
+      behaviour: compileBehaviour(spec.model),
+      get world() {
+        return world;
+      },
       plans,
       factory,
       realism,
@@ -148,6 +154,7 @@ export class MockProtocol {
       facts: factsOf(spec, plans),
       publicUrl: options.publicUrl,
     };
+    world = new MockWorld(ctx);
     const protocol = new MockProtocol(ctx);
     for (const ns of spec.model.namespaces) protocol.namespaces.set(ns.path, new MockNamespace(ctx, ns, io, options.auth, checker));
     for (const plan of plans.values()) factory.forSchema(plan.schema);
@@ -201,7 +208,7 @@ export class MockProtocol {
     }
     const key = viewer ?? '';
     const actor = { key, id: key ? this.ctx.users.idOf(key) : '', role: key ? this.ctx.users.roleOf(key) : undefined, attributes: {} };
-    const scope = newScope(this.ctx, {}, actor);
+    const scope = newScope<MockRecords>(this.ctx.world, {}, actor);
     return plan.build(scope, new Renderer(this.ctx, this.ctx.store), { viewer: key, presenceNamespace: ns.presencePath });
   }
 

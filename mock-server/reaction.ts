@@ -1,72 +1,23 @@
 /**
- * What the mock does on one client event, for any spec: the generic handler. Compiled once per
- * event from its `x-socketio` (CONVENTIONS.md §3): resolve the conversation (before the effect),
- * check the guards, apply the effect to the state, then emit the sequence in order, each emit to
- * its recipients when its condition holds. Validation, identity checks and the error event are
- * the generated runtime's (`attachNamespace`).
+ * What the mock does on one client event, for any spec: the behaviour plan's event
+ * (src/behaviour) run over the mock's state, each emit it hands over sent by the mock. Before
+ * it, the mock's own bookkeeping: the clock, the user seen, profiles in the request learnt.
+ * Validation, identity checks and the error event are the runtime's (`attachNamespace`).
  */
 import type { Socket } from 'socket.io';
-import type { EventModel } from '../src/spec/model.js';
-import type { ReceiveOperationExt } from '../src/spec/vocabulary.js';
+import { newScope, userIdIn, type Actor, type EmitPlan, type EventPlan, type RunEnv, type Scope } from '../src/behaviour/index.js';
+import { getPath, type Segment } from '../src/spec/paths.js';
 import type { MockContext } from './context.js';
-import { compileConversation, type CompiledConversation } from './conversations.js';
-import { compileEffect, type CompiledEffect } from './effects.js';
-import { compileEmit, type CompiledEmit, type EmitTarget } from './emits.js';
+import { compileMockEmit, type EmitTarget, type MockEmit } from './emits.js';
 import { isUserSchema } from './entities.js';
-import { userIdIn, type Actor, type Scope } from './expressions.js';
-import { compileGuards, type CompiledGuard } from './guards.js';
-import { getPath, type Segment } from './paths.js';
 import { Renderer } from './render.js';
-import { Store, type ConversationRecord, type MessageRecord, type UserKey } from './state.js';
+import { Store } from './state.js';
+import type { MockRecords } from './world.js';
 
 /** Who sent an event: a connected socket, or a fake peer (no socket). */
 export interface Origin {
   readonly actor: Actor;
   readonly socket?: Socket;
-}
-
-/** The scope of one event (a class: one allocation per event, no closures). */
-class EventScope implements Scope {
-  conversation?: ConversationRecord;
-  conversationExisted = false;
-  message?: MessageRecord;
-  recipient?: { readonly key: UserKey; readonly id: string | number };
-  pendingSenders?: ReadonlySet<UserKey>;
-  first?: boolean;
-  last?: boolean;
-  readonly now: string;
-
-  constructor(
-    private readonly ctx: MockContext,
-    readonly request: unknown,
-    readonly actor: Actor,
-  ) {
-    this.now = ctx.clock.iso();
-  }
-
-  keyOf(id: unknown): UserKey {
-    return this.ctx.users.keyOf(id, this.actor.role);
-  }
-
-  idOf(key: UserKey): string | number {
-    return this.ctx.users.idOf(key);
-  }
-
-  unreadIn(conversationId: string, key: UserKey): number {
-    return this.ctx.store.unreadIn(conversationId, key);
-  }
-
-  unreadTotal(key: UserKey): number {
-    return this.ctx.store.unreadTotal(key);
-  }
-}
-
-/** A new scope for an event of `actor`. */
-export function newScope(ctx: MockContext, request: unknown, actor: Actor, phase: { first?: boolean; last?: boolean } = {}): Scope {
-  const scope = new EventScope(ctx, request, actor);
-  scope.first = phase.first;
-  scope.last = phase.last;
-  return scope;
 }
 
 /** Paths of user objects in a request schema (`user`, `participants.*`, or the request itself). */
@@ -88,8 +39,18 @@ function objectsAt(value: unknown, path: readonly Segment[]): Record<string, unk
   return objectsAt(getPath(value, [head!]), rest);
 }
 
+/** Where a plan runs in the mock: its state, and the socket's rooms. */
+export function runEnv(ctx: MockContext, socket: Socket | undefined): RunEnv<MockRecords> {
+  return { state: ctx.world, join: socket ? (rooms) => void socket.join(rooms) : undefined };
+}
+
+/** The mock's sending of each emit of a plan. */
+export function mockEmits(ctx: MockContext, plans: readonly EmitPlan[], target: EmitTarget, presenceNamespace: string, requestSchema?: unknown): Map<EmitPlan, MockEmit> {
+  return new Map(plans.map((plan) => [plan, compileMockEmit(ctx, plan, target, presenceNamespace, requestSchema)]));
+}
+
 export interface CompiledReaction {
-  readonly event: EventModel;
+  readonly plan: EventPlan;
   /**
    * Answers one event (synchronously: latency is waited for before). Returns the
    * acknowledgement's payload where the operation has a `reply`, else undefined.
@@ -97,26 +58,23 @@ export interface CompiledReaction {
   run(payload: unknown, origin: Origin): unknown;
 }
 
-export function compileReaction(ctx: MockContext, event: EventModel, target: EmitTarget, presenceNamespace: string): CompiledReaction {
-  const reaction: ReceiveOperationExt = event.reaction ?? { emits: [] };
-  const conversation: CompiledConversation = compileConversation(reaction.conversation);
-  const guards: CompiledGuard = compileGuards(reaction.guards);
-  const effect: CompiledEffect = compileEffect(reaction.effect);
-  const emits: CompiledEmit[] = reaction.emits.map((e) => compileEmit(ctx, e, target, presenceNamespace, event.payload));
+export function compileReaction(ctx: MockContext, plan: EventPlan, target: EmitTarget, presenceNamespace: string): CompiledReaction {
+  const event = plan.event;
+  const emits = mockEmits(ctx, plan.emits, target, presenceNamespace, event.payload);
   const profiles = userObjectPaths(ctx, event.payload);
   // The acknowledgement: what the emit of the reply's message sends, or a payload of its schema.
-  const ackEmit = event.ack === undefined ? undefined : emits.find((e) => e.event.payload === event.ack);
+  const ackEmit = plan.ackEmit && emits.get(plan.ackEmit);
   const ackKey = event.ack === undefined || ackEmit ? undefined : ctx.factory.forSchema(event.ack);
 
   return {
-    event,
+    plan,
     run(payload, origin) {
       if (ctx.settings.stateless) ctx.store = new Store();
       ctx.clock.tick();
       const { actor, socket } = origin;
       ctx.users.connected(actor.key, actor.id, actor.attributes);
       const request = payload ?? {};
-      const scope = newScope(ctx, request, actor);
+      const scope: Scope<MockRecords> = newScope<MockRecords>(ctx.world, request, actor);
       for (const path of profiles) {
         for (const obj of objectsAt(request, path)) {
           const id = userIdIn(Object.fromEntries(Object.entries(obj).filter(([k]) => /^(user_?id|userid|sender_?id|senderid|creator_?id|uid)$/i.test(k))));
@@ -124,17 +82,8 @@ export function compileReaction(ctx: MockContext, event: EventModel, target: Emi
           ctx.users.learn(String(id) === String(actor.id) ? actor.key : scope.keyOf(id), obj);
         }
       }
-      const store = ctx.store;
-      const resolution = conversation(scope, store, ctx.settings.stateless);
-      scope.conversation = resolution.conversation;
-      scope.conversationExisted = resolution.conversation !== undefined;
-      guards(scope, resolution, store, ctx.settings.stateless);
-      effect(scope, { ctx, store, resolution, socket, presenceNamespace });
-      const renderer = new Renderer(ctx, store);
-      for (const emit of emits) {
-        if (!emit.when(scope)) continue;
-        emit.deliver(scope, socket?.id, renderer);
-      }
+      const renderer = new Renderer(ctx, ctx.store);
+      plan.run(scope, runEnv(ctx, socket), (emit) => emits.get(emit)!.deliver(scope, socket?.id, renderer));
       if (ackEmit) return ackEmit.payload.build(scope, renderer, { viewer: actor.key, presenceNamespace });
       return ackKey === undefined ? undefined : ctx.factory.sample(ackKey, ctx.rng);
     },

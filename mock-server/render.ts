@@ -9,7 +9,7 @@ import type { EntityPlan, FieldRole } from './entities.js';
 import { norm } from './entities.js';
 import { fits } from './fits.js';
 import type { MockContext } from './context.js';
-import { clone } from './paths.js';
+import { clone } from '../src/spec/paths.js';
 import type { Random } from './random.js';
 import { CHAT_LINES } from './realism.js';
 import type { ConversationKind, ConversationRecord, MessageRecord, Store, UserKey } from './state.js';

@@ -9,8 +9,8 @@ import type { EventModel } from '../src/spec/model.js';
 import { asList, type ConversationRef } from '../src/spec/vocabulary.js';
 import type { MockContext } from './context.js';
 import { isUserSchema } from './entities.js';
-import { requestPath } from './expressions.js';
-import { deletePath, getPath, parsePath, setPath, type Segment } from './paths.js';
+import { requestPath } from '../src/behaviour/index.js';
+import { deletePath, getPath, parsePath, setPath, type Segment } from '../src/spec/paths.js';
 import { Renderer } from './render.js';
 import type { ConversationRecord, UserKey } from './state.js';
 

@@ -23,6 +23,8 @@ export interface EventModel {
   /** `client`: client → server (a `receive` operation); `server`: server → client. */
   readonly direction: Direction;
   readonly channelKey: string;
+  /** The message's key in its channel (what an emit's `#/channels/<channel>/messages/<key>` names). */
+  readonly channelMessageKey: string;
   /** The operation's key (`onSendMessage`, `emitNewMessage`). */
   readonly operationKey: string;
   readonly title?: string;
@@ -214,6 +216,7 @@ function eventOf(
     name,
     direction,
     channelKey,
+    channelMessageKey,
     operationKey,
     title: typeof message.title === 'string' ? message.title : undefined,
     summary: typeof message.summary === 'string' ? message.summary : undefined,

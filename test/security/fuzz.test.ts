@@ -11,7 +11,7 @@
  * PARLEY_FUZZ_SEED when set (a failure names the seed and the payload's label to reproduce it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPath, setPath } from '../../mock-server/paths.js';
+import { getPath, setPath } from '../../src/spec/paths.js';
 import { invalidPayloads, payloadKey } from '../../src/spec/invalid-payloads.js';
 import { actorPaths, type EventModel, type NamespaceModel } from '../../src/spec/model.js';
 import { asList } from '../../src/spec/vocabulary.js';
@@ -20,7 +20,7 @@ import { startTestServer, type TestProtocolServer } from '../helpers/servers.js'
 import { loadSpec, PROTOCOLS, validPayload } from '../helpers/specs.js';
 import { sqliteBackend } from '../storage/backends.js';
 import { connectTo, errorReader, settle, storeSnapshot, type SpecClient } from './spec-clients.js';
-import { requestPath } from '../../mock-server/expressions.js';
+import { requestPath } from '../../src/behaviour/index.js';
 
 const SEED = Number(process.env.PARLEY_FUZZ_SEED ?? 20261202);
 const COUNT = 500;

@@ -11,7 +11,7 @@
  * rooms, receive nothing; nothing is stored or changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPath, setPath, type Path } from '../../mock-server/paths.js';
+import { getPath, setPath, type Path } from '../../src/spec/paths.js';
 import type { ChatCore } from '../../src/core/chat-core.js';
 import { actorPaths, type EventModel, type NamespaceModel } from '../../src/spec/model.js';
 import { asList } from '../../src/spec/vocabulary.js';
@@ -19,7 +19,7 @@ import { startTestServer, type TestProtocolServer } from '../helpers/servers.js'
 import { loadSpec, PROTOCOLS, type Protocol, validPayload } from '../helpers/specs.js';
 import { sqliteBackend } from '../storage/backends.js';
 import { connectTo, errorReader, settle, storeSnapshot, type SpecClient } from './spec-clients.js';
-import { requestPath } from '../../mock-server/expressions.js';
+import { requestPath } from '../../src/behaviour/index.js';
 
 const SECRET = 'the launch code is 0000';
 

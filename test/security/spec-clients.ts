@@ -8,7 +8,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { NamespaceModel, ProtocolModel } from '../../src/spec/model.js';
 import { emittedEventName } from '../../src/spec/sequences.js';
-import { getPath, parsePath } from '../../mock-server/paths.js';
+import { getPath, parsePath } from '../../src/spec/paths.js';
 import { waitFor } from '../helpers/net.js';
 import type { TestProtocolServer } from '../helpers/servers.js';
 import type { Schema } from '../../src/storage/schema.js';

@@ -3,14 +3,15 @@
  * participants and scope; the first alternative whose expressions are all in the request wins.
  * Resolved before any effect, so that `conversationNew` describes the state before the event.
  */
-import { asList, type ConversationRef } from '../src/spec/vocabulary.js';
-import { compileUsers, compileValue, requestPath, type Evaluator, type Scope } from './expressions.js';
-import { getPath } from './paths.js';
-import type { ConversationKind, ConversationRecord, Store, UserKey } from './state.js';
+import { getPath, type Segment } from '../spec/paths.js';
+import { asList, type ConversationRef } from '../spec/vocabulary.js';
+import { compileUsers, compileValue, requestPath, type Evaluator } from './expressions.js';
+import type { Scope } from './scope.js';
+import type { BehaviourState, ConversationKind, Records, UserKey } from './state.js';
 
 interface Alternative {
   /** The request paths its expressions read: all must be present for it to apply. */
-  readonly needs: readonly (string | number)[][];
+  readonly needs: readonly Segment[][];
   readonly id?: Evaluator;
   readonly kind?: ConversationKind;
   readonly participants?: (s: Scope) => UserKey[];
@@ -19,8 +20,8 @@ interface Alternative {
 }
 
 /** What resolving found: the conversation, or what to create when the effect stores into it. */
-export interface Resolution {
-  readonly conversation?: ConversationRecord;
+export interface Resolution<R extends Records = Records> {
+  readonly conversation?: R['conversation'];
   /** A conversation named by participants that does not exist yet. */
   readonly missing?: { kind: ConversationKind; participants: UserKey[]; scope: unknown[]; create: boolean };
   /** A conversation named by an id that does not exist. */
@@ -29,7 +30,7 @@ export interface Resolution {
   readonly named: boolean;
 }
 
-export type CompiledConversation = (scope: Scope, store: Store, stateless: boolean) => Resolution;
+export type CompiledConversation = <R extends Records>(scope: Scope<R>, state: BehaviourState<R>) => Resolution<R>;
 
 const exprsIn = (value: unknown): string[] =>
   Array.isArray(value) ? value.flatMap(exprsIn) : typeof value === 'string' && value.startsWith('$request') ? [value] : [];
@@ -47,23 +48,23 @@ export function compileConversation(ref: ConversationRef | ConversationRef[] | u
   });
   if (alternatives.length === 0) return () => ({ named: false });
 
-  return (s, store, stateless) => {
+  return (s, state) => {
     const alt = alternatives.find((a) => a.needs.every((p) => getPath(s.request, p) !== undefined)) ?? alternatives[alternatives.length - 1]!;
     if (alt.id) {
       const id = String(alt.id(s));
-      const conversation = store.conversations.get(id);
+      const conversation = state.conversation(id);
       if (conversation) return { conversation, named: true };
-      if (stateless) {
+      if (state.stateless) {
         // Stateless: any conversation named by id exists, with the actor in it.
-        return { conversation: store.createConversation({ id, kind: 'group', participants: [s.actor.key], createdAt: Date.parse(s.now) }), named: true };
+        return { conversation: state.createConversation({ id, kind: 'group', participants: [s.actor.key], request: undefined }), named: true };
       }
       return { unknownId: id, named: true };
     }
     const named = alt.participants!(s);
     const participants = named.length === 2 && named[0] !== named[1] ? named : [...new Set(named)];
     const scopeValues = alt.scope!.map((e) => e(s));
-    const conversation = store.findConversation(alt.kind!, participants, scopeValues);
+    const conversation = state.findConversation(alt.kind!, participants, scopeValues);
     if (conversation) return { conversation, named: true };
-    return { missing: { kind: alt.kind!, participants, scope: scopeValues, create: alt.create || stateless }, named: true };
+    return { missing: { kind: alt.kind!, participants, scope: scopeValues, create: alt.create || state.stateless }, named: true };
   };
 }

@@ -1,26 +1,25 @@
 /** Conditions of emits (CONVENTIONS.md §4.2), compiled. All of a list must hold. */
-import { asList, type Condition } from '../src/spec/vocabulary.js';
-import { compileUsers, type Scope } from './expressions.js';
+import { asList, type Condition } from '../spec/vocabulary.js';
+import { compileUsers } from './expressions.js';
+import type { Scope } from './scope.js';
 import type { UserKey } from './state.js';
 
-export type CompiledCondition = (scope: Scope) => boolean;
+/** `isOnline`: whether a user has a socket in the namespace's presence namespace, now. */
+export type CompiledCondition = (scope: Scope, isOnline: (key: UserKey) => boolean) => boolean;
 
-/**
- * Compiles `when`. `isOnline` answers whether a user has a socket in the namespace's presence
- * namespace. `conversationNew` / `conversationExists` look at the state before the event.
- */
-export function compileConditions(when: Condition | Condition[] | undefined, isOnline: (key: UserKey) => boolean): CompiledCondition {
+/** Compiles `when`. `conversationNew` / `conversationExists` look at the state before the event. */
+export function compileConditions(when: Condition | Condition[] | undefined): CompiledCondition {
   const parts = asList(when).map((c): CompiledCondition => {
     if (typeof c === 'object') {
       if ('online' in c) {
         const users = compileUsers(c.online);
-        return (s) => {
+        return (s, isOnline) => {
           const keys = users(s);
           return keys.length > 0 && keys.every(isOnline);
         };
       }
       const users = compileUsers(c.offline);
-      return (s) => users(s).every((k) => !isOnline(k));
+      return (s, isOnline) => users(s).every((k) => !isOnline(k));
     }
     switch (c) {
       case 'conversationNew':
@@ -33,5 +32,5 @@ export function compileConditions(when: Condition | Condition[] | undefined, isO
         return (s) => s.last === true;
     }
   });
-  return (s) => parts.every((p) => p(s));
+  return (s, isOnline) => parts.every((p) => p(s, isOnline));
 }

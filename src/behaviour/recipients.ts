@@ -1,18 +1,20 @@
 /**
  * Recipients (CONVENTIONS.md §4.1), resolved to sockets of a namespace and grouped by the user
  * who receives each copy: `socket`, `actor`, `{ user }`, `conversation`, `others`,
- * `pendingSenders`, `namespace`. (`counterparts` is the lifecycle's, see lifecycle.ts.)
+ * `pendingSenders`, `namespace`, and the lifecycle's `counterparts` (bound one at a time).
+ * Sockets are found in the rooms the runtime keeps: `user:<key>` and `conversation:<id>`.
  */
-import { asList, type Recipient } from '../src/spec/vocabulary.js';
-import { compileUsers, type Scope } from './expressions.js';
-import { conversationRoom, userRoom } from './presence.js';
+import { conversationRoom, userRoom } from '../runtime/errors.js';
+import { asList, type Recipient } from '../spec/vocabulary.js';
+import { compileUsers } from './expressions.js';
+import type { Scope } from './scope.js';
 import type { UserKey } from './state.js';
 
 /** The sockets of a namespace, as recipients need them. */
 export interface SocketDirectory {
   /** The user key of a socket ('' before a trust-mode socket announced its user). */
   keyOf(socketId: string): UserKey;
-  /** Socket ids in a Socket.IO room of this namespace. */
+  /** Socket ids in a room of this namespace. */
   room(name: string): ReadonlySet<string>;
   /** Every socket id of the namespace. */
   all(): Iterable<string>;
@@ -31,7 +33,7 @@ function add(out: Delivery, key: UserKey, ids: Iterable<string>): void {
   }
 }
 
-/** Whether a recipient list names `counterparts` (handled by the lifecycle, per conversation). */
+/** Whether a recipient list names `counterparts` (sent once per conversation and counterpart). */
 export const namesCounterparts = (to: Recipient | Recipient[]): boolean => asList(to).includes('counterparts');
 
 /** Compiles a recipient (or a list of them, whose union receives the emit, each socket once). */
@@ -60,7 +62,7 @@ export function compileRecipients(to: Recipient | Recipient[]): CompiledRecipien
             add(out, key, dir.room(userRoom(key)));
           }
           // Sockets subscribed to the conversation's room whose user is not a known participant
-          // (stateless mode knows no participants).
+          // (a stateless state knows no participants).
           for (const id of dir.room(conversationRoom(conv.id))) {
             const key = dir.keyOf(id);
             if (r === 'others' && (key === s.actor.key || id === sid)) continue;

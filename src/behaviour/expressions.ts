@@ -3,50 +3,9 @@
  * `$conversation.unread`…), compiled once per spec into functions of a {@link Scope}. Anything
  * not starting with `$` is a literal; a list is a list of values.
  */
-import type { ConversationRecord, MessageRecord, UserKey } from './state.js';
-import { getPath, parsePath } from './paths.js';
-
-export interface Actor {
-  readonly key: UserKey;
-  /** The id as the protocol writes it (a number where user ids are integers). */
-  readonly id: string | number;
-  readonly role?: string;
-  readonly attributes: Readonly<Record<string, unknown>>;
-}
-
-export interface Failure {
-  readonly kind: string;
-  readonly status: number;
-  readonly message: string;
-  readonly event?: string;
-  readonly field?: string;
-}
-
-/** Everything an expression can refer to while the mock answers one event. */
-export interface Scope {
-  readonly request: unknown;
-  readonly actor: Actor;
-  conversation?: ConversationRecord;
-  /** Whether the conversation existed before the event (conditions look at this). */
-  conversationExisted: boolean;
-  message?: MessageRecord;
-  /** The time of the event, ISO 8601. */
-  readonly now: string;
-  /** The user receiving this copy of an emit. */
-  recipient?: { readonly key: UserKey; readonly id: string | number };
-  readonly error?: Failure;
-  /** Senders whose pending messages this connection delivered (`pendingSenders`). */
-  pendingSenders?: ReadonlySet<UserKey>;
-  /** Lifecycle: the user's first socket connected / last socket left. */
-  first?: boolean;
-  last?: boolean;
-  /** The user key of a user id written in a request (the actor's counterpart role, with roles). */
-  keyOf(id: unknown): UserKey;
-  /** The id of a user key as the protocol writes it. */
-  idOf(key: UserKey): string | number;
-  unreadIn(conversationId: string, key: UserKey): number;
-  unreadTotal(key: UserKey): number;
-}
+import { getPath, parsePath, type Segment } from '../spec/paths.js';
+import type { Scope } from './scope.js';
+import type { UserKey } from './state.js';
 
 export type Evaluator = (scope: Scope) => unknown;
 
@@ -138,7 +97,7 @@ export function compileUsers(value: unknown): (scope: Scope) => UserKey[] {
 }
 
 /** The request path of a `$request.…` expression, or undefined. */
-export function requestPath(value: unknown): (string | number)[] | undefined {
+export function requestPath(value: unknown): Segment[] | undefined {
   if (typeof value !== 'string' || !value.startsWith('$request')) return undefined;
   return parsePath(value.slice('$request'.length).replace(/^\./, ''));
 }
