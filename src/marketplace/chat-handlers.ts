@@ -7,13 +7,13 @@
  */
 import type { ChatCore } from '../core/index.js';
 import type { ChatContext, ChatHandlers } from '../../generated/marketplace/server.js';
-import { refusing } from './errors.js';
+import { refusing } from '../server/refusals.js';
 import { actorOf, wireUserId, type Actor } from './identity.js';
 import { ChatLookupCache, chatByProduct, counterpartIn, type ResolvedChat } from './chat-lookup.js';
 import { loadChat, offlineMessages, userChats } from './listings.js';
 import type { OnlineStatus } from './online.js';
 import { sendMessage } from './send-message.js';
-import { ok, type MediaUrl } from './wire.js';
+import { WORDING, ok, type MediaUrl } from './wire.js';
 
 export interface ChatDeps {
   readonly core: ChatCore;
@@ -69,7 +69,7 @@ export function chatHandlers(deps: ChatDeps): ChatHandlers {
       // `chatId` wins when both forms are given; the anyOf of the schema guarantees one.
       const chatId =
         payload.chatId ?? (await chatByProduct(core, who, payload.productId!, payload.recipientId!, cacheOf(ctx))).id;
-      await refusing(() => core.markRead(who.user.id, chatId), payload.chatId === undefined ? undefined : 'chatId');
+      await refusing(() => core.markRead(who.user.id, chatId), { ...WORDING, field: payload.chatId === undefined ? undefined : 'chatId' });
       ctx.join(chatId);
       const { details, chat } = await loadChat(core, who, chatId, mediaUrl);
       ctx.emit('loadMessages', ok('Chats has been loaded', chat), 'socket');
@@ -88,14 +88,17 @@ export function chatHandlers(deps: ChatDeps): ChatHandlers {
 
     async markAsRead(payload, ctx) {
       const { who, chat } = await named(ctx, payload);
-      await refusing(() => core.markRead(who.user.id, chat.id));
+      await refusing(() => core.markRead(who.user.id, chat.id), WORDING);
       readReceipt(ctx, who, chat);
     },
 
     async deleteMessage(payload, ctx) {
       const { who, chat } = await named(ctx, payload);
       // The core checks, in order: the message is in this chat (404), the actor sent it (403).
-      await refusing(() => core.deleteMessage({ userId: who.user.id, messageId: payload.messageId, conversationId: chat.id }), 'messageId');
+      await refusing(() => core.deleteMessage({ userId: who.user.id, messageId: payload.messageId, conversationId: chat.id }), {
+        ...WORDING,
+        field: 'messageId',
+      });
       ctx.emit('messageDeleted', ok('Message has been deleted successfully', { chatId: chat.id, messageId: payload.messageId }), [
         { user: who.key },
         { user: chat.counterpart.key },

@@ -6,8 +6,9 @@
  */
 import { isChatError, type ChatCore, type ConversationDetails } from '../core/index.js';
 import { ProtocolError } from '../runtime/errors.js';
-import { toProtocolError } from './errors.js';
+import { toProtocolError } from '../server/refusals.js';
 import { chatRole, counterpartOf, realmOf, userKeyOfUser, userKey, type Actor } from './identity.js';
+import { WORDING } from './wire.js';
 
 /** A chat of the actor, and the other party in it. */
 export interface ResolvedChat {
@@ -69,7 +70,7 @@ export async function chatByProduct(
     ({ conversation: { id } } = await core.openProductChat({ ...pair, productId, create: false }));
   } catch (error) {
     if (isChatError(error, 'notFound')) throw notFound();
-    throw toProtocolError(error);
+    throw toProtocolError(error, WORDING);
   }
   const chat: ResolvedChat = { id, counterpart: { userId: other.id, key: userKey(otherRole, other.externalId) } };
   cache?.set(productId, recipientId, chat);

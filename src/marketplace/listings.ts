@@ -5,9 +5,9 @@
  */
 import type { ChatCore, ConversationDetails } from '../core/index.js';
 import type * as T from '../../generated/marketplace/types.js';
-import { refusing } from './errors.js';
+import { refusing } from '../server/refusals.js';
 import type { Actor } from './identity.js';
-import { wireChat, wireMessage, type MediaUrl } from './wire.js';
+import { WORDING, wireChat, wireMessage, type MediaUrl } from './wire.js';
 
 /** The spec's bounds: chats per list, messages per chat, offline messages. */
 export const PAGE = { chats: 500, messagesPerChat: 50, offlineMessages: 200 } as const;
@@ -40,7 +40,7 @@ export async function loadChat(
   chatId: string,
   mediaUrl: MediaUrl,
 ): Promise<{ details: ConversationDetails; chat: T.Chat }> {
-  const details = await refusing(() => core.getConversation(actor.user.id, chatId), 'chatId');
+  const details = await refusing(() => core.getConversation(actor.user.id, chatId), { ...WORDING, field: 'chatId' });
   const page = await core.history(actor.user.id, chatId, { limit: PAGE.messagesPerChat });
   return { details, chat: wireChat(details, page.items, mediaUrl) };
 }

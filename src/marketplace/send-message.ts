@@ -6,16 +6,16 @@
  * 2. new chat: the sender's sockets get `receiveMessage` (the recipient has it in `newChat`);
  * 3. existing chat: both users' sockets get `receiveMessage`.
  */
-import { isChatError, type ChatCore } from '../core/index.js';
+import type { ChatCore } from '../core/index.js';
 import type { ChatContext } from '../../generated/marketplace/server.js';
 import { ProtocolError, conversationRoom, userRoom } from '../runtime/errors.js';
 import type * as T from '../../generated/marketplace/types.js';
-import { refusing, toProtocolError } from './errors.js';
+import { refusing } from '../server/refusals.js';
 import { chatRole, counterpartOf, realmOf, userKey, type Actor } from './identity.js';
 import { ChatLookupCache, chatByProduct } from './chat-lookup.js';
 import { checkMessageMedia } from './media-check.js';
 import type { OnlineStatus } from './online.js';
-import { chatMetadataOf, ok, wireChat, wireMessage, type MediaUrl, type MessageMetadata } from './wire.js';
+import { WORDING, chatMetadataOf, ok, wireChat, wireMessage, type MediaUrl, type MessageMetadata } from './wire.js';
 
 export interface SendDeps {
   readonly core: ChatCore;
@@ -33,7 +33,8 @@ export async function sendMessage(deps: SendDeps, payload: T.SendMessagePayload,
   const otherRole = counterpartOf(role);
   const recipientExternalId = String(payload.recipientId);
   // The recipient may never have connected: a first message names them into existence.
-  const recipient = (await refusing(() => core.ensureUsers(realmOf(otherRole), [recipientExternalId]), 'recipientId')).get(recipientExternalId)!;
+  const recipients = await refusing(() => core.ensureUsers(realmOf(otherRole), [recipientExternalId]), { ...WORDING, field: 'recipientId' });
+  const recipient = recipients.get(recipientExternalId)!;
   const recipientKey = userKey(otherRole, recipientExternalId);
   const pair = role === 'customer' ? { customerId: actor.user.id, vendorId: recipient.id } : { customerId: recipient.id, vendorId: actor.user.id };
   const mediaIds = (payload.messageMedias ?? []).map((m) => m.id);
@@ -43,16 +44,18 @@ export async function sendMessage(deps: SendDeps, payload: T.SendMessagePayload,
     await checkMessageMedia(core, actor.user.id, mediaIds, existing);
   }
   const recipientOnline = await deps.online.isOnline(recipientKey, recipient.id);
-  const { conversation, created } = await refusing(() =>
-    core.openProductChat({ ...pair, productId: payload.productId, create: true, createdBy: actor.user.id, metadata: chatMetadataOf(payload) }),
+  const { conversation, created } = await refusing(
+    () =>
+      core.openProductChat({ ...pair, productId: payload.productId, create: true, createdBy: actor.user.id, metadata: chatMetadataOf(payload) }),
+    WORDING,
   );
   const metadata: MessageMetadata = { recipientOnline };
-  const { message } = await core
-    .storeMessage({ conversationId: conversation.id, senderId: actor.user.id, text: payload.text, mediaIds, metadata: { ...metadata } })
-    .catch((error: unknown) => {
-      // The core names its own input (`mediaIds`); the client sent `messageMedias`.
-      throw toProtocolError(error, isChatError(error) && error.field?.startsWith('mediaIds') ? 'messageMedias' : undefined);
-    });
+  const { message } = await refusing(
+    () =>
+      core.storeMessage({ conversationId: conversation.id, senderId: actor.user.id, text: payload.text, mediaIds, metadata: { ...metadata } }),
+    // The core names its own input (`mediaIds`); the client sent `messageMedias`.
+    { ...WORDING, fields: { mediaIds: 'messageMedias' } },
+  );
   cache.set(payload.productId, payload.recipientId, { id: conversation.id, counterpart: { userId: recipient.id, key: recipientKey } });
 
   const stored = ok(null, [wireMessage(message, actor.user, false, deps.mediaUrl)]);
@@ -64,7 +67,7 @@ export async function sendMessage(deps: SendDeps, payload: T.SendMessagePayload,
   ctx.namespace.in(userRoom(actor.key)).socketsJoin(room);
   if (recipientOnline) {
     ctx.namespace.in(userRoom(recipientKey)).socketsJoin(room);
-    const details = await refusing(() => core.getConversation(actor.user.id, conversation.id));
+    const details = await refusing(() => core.getConversation(actor.user.id, conversation.id), WORDING);
     ctx.emit('newChat', ok(wireChat(details, [message], deps.mediaUrl), {}), { user: recipientKey });
   }
   ctx.emit('receiveMessage', stored, 'actor');

@@ -5,10 +5,18 @@
  */
 import type { ConversationDetails, MediaItem, Message, ParticipantView, User } from '../core/index.js';
 import type * as T from '../../generated/marketplace/types.js';
+import type { Wording } from '../server/refusals.js';
 import { roleOfRealm, wireUserId } from './identity.js';
 
 /** Where a stored media file is served (`<server>/media/<id>`). */
 export type MediaUrl = (mediaId: string) => string;
+
+/**
+ * How core refusals reach marketplace clients (as `appError`): a call names the request field at
+ * fault when the core's own name means nothing to the client; otherwise the core's name is kept,
+ * since marketplace's payloads share it (`text`).
+ */
+export const WORDING: Wording = { unmapped: 'keep' };
 
 /** The envelope of every successful server event. */
 export function ok<M, D>(message: M, data: D): { statusCode: 200; error: false; message: M; data: D } {

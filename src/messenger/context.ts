@@ -5,7 +5,18 @@
 import type { Socket } from 'socket.io';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Logger } from '../server/logger.js';
+import type { Wording } from '../server/refusals.js';
 import { Directory } from './directory.js';
+
+/**
+ * How core refusals reach messenger clients: a core input by the payload field that carried it
+ * (the core says `text` and `bytes`, the client sent `message` and `file`); a call names the
+ * field at fault when the core names none, and other core names are kept.
+ */
+export const WORDING: Wording = {
+  fields: { text: 'message', bytes: 'file', mimeType: 'mimeType', clientId: 'messageid' },
+  unmapped: 'keep',
+};
 
 /** The connected user of a socket, as the core knows them. */
 export interface Session {

@@ -8,8 +8,8 @@ import { ProtocolError, type Context } from '../../generated/messenger/server.js
 import type { Binary, MimeType, NewMedia, NewMessage, SendMediaPayload, SendMessagePayload } from '../../generated/messenger/types.js';
 import type { StoreMessageResult } from '../core/messages.js';
 import type { Message } from '../core/types.js';
-import type { MessengerContext, Session } from './context.js';
-import { inProtocolTerms } from './errors.js';
+import { WORDING, type MessengerContext, type Session } from './context.js';
+import { refusing } from '../server/refusals.js';
 import { sessionOf } from './sessions.js';
 import { mediaIdOf, toThread, type ThreadState } from './threads.js';
 
@@ -45,7 +45,7 @@ function requireRepeatable(message: Message, kind: 'text' | 'media'): void {
 }
 
 async function receiverOf(mc: MessengerContext, receiverid: string): Promise<Session> {
-  const userId = await inProtocolTerms(() => mc.directory.ensure(receiverid), 'receiverid');
+  const userId = await refusing(() => mc.directory.ensure(receiverid), { ...WORDING, field: 'receiverid' });
   return { userId, externalId: receiverid };
 }
 
@@ -54,9 +54,13 @@ export async function sendMessage(mc: MessengerContext, payload: SendMessagePayl
   const me = await sessionOf(mc, ctx);
   requireDistinct(payload.senderid, payload.receiverid);
   const receiver = await receiverOf(mc, payload.receiverid);
-  const conversationId = await inProtocolTerms(() => mc.directory.direct(me.userId, receiver.userId, { create: true }), 'receiverid');
-  const stored = await inProtocolTerms(() =>
-    mc.core.storeMessage({ conversationId, senderId: me.userId, text: payload.message, clientId: payload.messageid, kind: 'text' }),
+  const conversationId = await refusing(() => mc.directory.direct(me.userId, receiver.userId, { create: true }), {
+    ...WORDING,
+    field: 'receiverid',
+  });
+  const stored = await refusing(
+    () => mc.core.storeMessage({ conversationId, senderId: me.userId, text: payload.message, clientId: payload.messageid, kind: 'text' }),
+    WORDING,
   );
   if (stored.duplicate) requireRepeatable(stored.message, 'text');
   const sent = sentOf(me, receiver, conversationId, stored);
@@ -98,7 +102,7 @@ export async function sendMedia(mc: MessengerContext, payload: SendMediaPayload,
 
 /** The media message an earlier send with this `messageid` stored, if any (its file is not stored again). */
 async function repeatedMedia(mc: MessengerContext, me: Session, receiver: Session, messageid: string): Promise<Sent | undefined> {
-  const conversationId = await inProtocolTerms(() => mc.directory.direct(me.userId, receiver.userId), 'receiverid');
+  const conversationId = await refusing(() => mc.directory.direct(me.userId, receiver.userId), { ...WORDING, field: 'receiverid' });
   if (conversationId === null) return undefined;
   const earlier = await mc.core.findMessageByClientId(conversationId, me.userId, messageid);
   if (earlier === null) return undefined;
@@ -110,11 +114,18 @@ async function repeatedMedia(mc: MessengerContext, me: Session, receiver: Sessio
 
 async function storeMedia(mc: MessengerContext, me: Session, receiver: Session, payload: SendMediaPayload): Promise<Sent> {
   const bytes = await bytesOf(payload.file);
-  const media = await inProtocolTerms(() => mc.core.storeMedia({ ownerId: me.userId, bytes, mimeType: payload.mimeType }), 'file');
-  const conversationId = await inProtocolTerms(() => mc.directory.direct(me.userId, receiver.userId, { create: true }), 'receiverid');
+  const media = await refusing(() => mc.core.storeMedia({ ownerId: me.userId, bytes, mimeType: payload.mimeType }), {
+    ...WORDING,
+    field: 'file',
+  });
+  const conversationId = await refusing(() => mc.directory.direct(me.userId, receiver.userId, { create: true }), {
+    ...WORDING,
+    field: 'receiverid',
+  });
   // Sending attaches the file to the thread, which is what lets the receiver fetch it.
-  const stored = await inProtocolTerms(() =>
-    mc.core.storeMessage({ conversationId, senderId: me.userId, clientId: payload.messageid, mediaIds: [media.id], kind: 'media' }),
+  const stored = await refusing(
+    () => mc.core.storeMessage({ conversationId, senderId: me.userId, clientId: payload.messageid, mediaIds: [media.id], kind: 'media' }),
+    WORDING,
   );
   if (stored.duplicate) requireRepeatable(stored.message, 'media');
   return sentOf(me, receiver, conversationId, stored);

@@ -3,9 +3,9 @@
  * picture → profilePic) and is refreshed in the core on every connection.
  */
 import type { Context } from '../../generated/messenger/server.js';
-import type { MessengerContext, Session } from './context.js';
+import { WORDING, type MessengerContext, type Session } from './context.js';
 import { REALM } from './directory.js';
-import { inProtocolTerms } from './errors.js';
+import { refusing } from '../server/refusals.js';
 
 const claimText = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
@@ -14,13 +14,15 @@ const claimText = (value: unknown): string | undefined => (typeof value === 'str
  * trust mode has no profile and keeps the stored one) and remembers it for the socket.
  */
 export async function identify(mc: MessengerContext, ctx: Context): Promise<Session> {
-  const user = await inProtocolTerms(() =>
-    mc.core.upsertUser({
-      realm: REALM,
-      externalId: ctx.userId,
-      name: claimText(ctx.attributes.name),
-      picture: claimText(ctx.attributes.picture),
-    }),
+  const user = await refusing(
+    () =>
+      mc.core.upsertUser({
+        realm: REALM,
+        externalId: ctx.userId,
+        name: claimText(ctx.attributes.name),
+        picture: claimText(ctx.attributes.picture),
+      }),
+    WORDING,
   );
   mc.directory.remember(user);
   const session = { userId: user.id, externalId: user.externalId };

@@ -3,12 +3,12 @@ import type { Context } from '../../generated/rooms/server.js';
 import type * as T from '../../generated/rooms/types.js';
 import { conversationRoom } from '../runtime/errors.js';
 import type { ChatCore } from '../core/index.js';
-import { refusing } from './errors.js';
+import { refusing, type Wording } from '../server/refusals.js';
 import type { Sessions } from './session.js';
-import { TEXT_MESSAGE, toWireMessage } from './wire.js';
+import { ROOM_WORDING, TEXT_MESSAGE, toWireMessage } from './wire.js';
 
-/** Core input fields of `storeMessage` → the fields of `new_message`. */
-const FIELDS = { text: 'message_body', clientId: 'client_id', conversationId: 'room', kind: 'type' } as const;
+/** Refusals of `storeMessage`, its input fields named as the fields of `new_message`. */
+const WORDING: Wording = { ...ROOM_WORDING, fields: { text: 'message_body', clientId: 'client_id', conversationId: 'room', kind: 'type' } };
 
 /**
  * Stores the message (the core checks, in the same transaction, that the room exists and the
@@ -26,7 +26,7 @@ export async function newMessage(core: ChatCore, sessions: Sessions, payload: T.
         kind: TEXT_MESSAGE,
         clientId: payload.client_id ?? null,
       }),
-    FIELDS,
+    WORDING,
   );
   const timestamp = message.createdAt.toISOString();
   const broadcast: T.MessageBroadcast = {

@@ -7,9 +7,9 @@ import type * as T from '../../generated/rooms/types.js';
 import { ProtocolError } from '../../generated/rooms/server.js';
 import { conversationRoom, userRoom } from '../runtime/errors.js';
 import type { ChatCore, ConversationDetails } from '../core/index.js';
-import { refusing } from './errors.js';
+import { refusing } from '../server/refusals.js';
 import { REALM, type Sessions } from './session.js';
-import { toWireChat, toWireRoom } from './wire.js';
+import { ROOM_WORDING, toWireChat, toWireRoom } from './wire.js';
 
 /** `set_chats` holds at most this many rooms (the spec's `maxItems`). */
 const MAX_CHATS = 1000;
@@ -17,7 +17,7 @@ const MAX_CHATS = 1000;
 /** Answers `get_chats` with every room of the user, most recently active first. */
 export async function getChats(core: ChatCore, sessions: Sessions, payload: T.GetChatsPayload, ctx: Context): Promise<void> {
   const session = await sessions.open(ctx, payload.user);
-  const page = await refusing(() => core.listConversations(session.userId, { limit: MAX_CHATS }));
+  const page = await refusing(() => core.listConversations(session.userId, { limit: MAX_CHATS }), ROOM_WORDING);
   ctx.emit('set_chats', { chats: page.items.map((summary) => toWireChat(summary, session.userId)) }, 'socket');
 }
 
@@ -36,15 +36,18 @@ export async function newRoomCreate(core: ChatCore, sessions: Sessions, payload:
   const session = await sessions.open(ctx, payload.user);
   // Users named here may never have connected: they are known by id only; their profile is
   // theirs to give (the creator's copy of their name and email is not stored).
-  const others = await refusing(() => core.ensureUsers(REALM, otherIds));
+  const others = await refusing(() => core.ensureUsers(REALM, otherIds), ROOM_WORDING);
   const memberIds = otherIds.map((id) => others.get(id)!.id);
 
   let details: ConversationDetails;
   if (payload.is_group) {
-    details = await refusing(() => core.createGroup({ creatorId: session.userId, name: payload.name, memberIds }), { name: 'name', memberIds: 'participants' });
+    details = await refusing(() => core.createGroup({ creatorId: session.userId, name: payload.name, memberIds }), {
+      ...ROOM_WORDING,
+      fields: { name: 'name', memberIds: 'participants' },
+    });
   } else {
-    const { conversation } = await refusing(() => core.openDirect(session.userId, memberIds[0]!, { create: true }));
-    details = await refusing(() => core.getConversation(session.userId, conversation.id));
+    const { conversation } = await refusing(() => core.openDirect(session.userId, memberIds[0]!, { create: true }), ROOM_WORDING);
+    details = await refusing(() => core.getConversation(session.userId, conversation.id), ROOM_WORDING);
   }
 
   const id = details.conversation.id;

@@ -3,8 +3,9 @@ import type { Context } from '../../generated/rooms/server.js';
 import type * as T from '../../generated/rooms/types.js';
 import { conversationRoom } from '../runtime/errors.js';
 import type { ChatCore } from '../core/index.js';
-import { refusing } from './errors.js';
+import { refusing } from '../server/refusals.js';
 import type { Sessions } from './session.js';
+import { ROOM_WORDING } from './wire.js';
 
 /**
  * Echoes a typing notice to the room, after the `participant` guard: a socket subscribed to the
@@ -20,7 +21,7 @@ export async function typing(
 ): Promise<void> {
   const session = await sessions.open(ctx, payload.user);
   if (!ctx.socket.rooms.has(conversationRoom(payload.room))) {
-    await refusing(() => core.getConversation(session.userId, payload.room));
+    await refusing(() => core.getConversation(session.userId, payload.room), ROOM_WORDING);
     // A participant whose socket missed the room (joined past the first 1,000) gets its echo too.
     ctx.join(payload.room);
   }

@@ -5,7 +5,23 @@
  */
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type * as T from '../../generated/rooms/types.js';
-import type { ConversationDetails, ConversationSummary, Message, ParticipantView, User } from '../core/index.js';
+import type { ChatError, ConversationDetails, ConversationSummary, Message, ParticipantView, User } from '../core/index.js';
+import type { Wording } from '../server/refusals.js';
+
+/**
+ * How core refusals reach rooms clients: in room words (the core speaks of conversations), and
+ * naming only payload fields a call maps (a core input name means nothing to the client).
+ *
+ * @example
+ * toProtocolError(new ChatError('notFound', 'Conversation 66a… not found'), ROOM_WORDING) // ProtocolError notFound 'Room 66a… not found'
+ */
+export const ROOM_WORDING: Wording = { message: inRoomWords };
+
+function inRoomWords({ kind, message }: ChatError): string {
+  if (kind === 'forbidden' && message.startsWith('Not a participant')) return 'Not a participant of this room';
+  if (kind === 'notFound' && message.startsWith('Conversation ')) return `Room ${message.slice('Conversation '.length)}`;
+  return message;
+}
 
 /** The only message type the protocol has; stored as the message's `kind`. */
 export const TEXT_MESSAGE: T.MessageType = 'USER_TEXT_MESSAGE';

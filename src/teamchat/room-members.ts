@@ -10,8 +10,8 @@
  * lets members change, this cache must be invalidated by that operation.
  */
 import { ProtocolError } from '../../generated/teamchat/server.js';
-import { isChatError, type ChatCore, type ConversationDetails, type ConversationKind } from '../core/index.js';
-import { toProtocolError } from './errors.js';
+import type { ChatCore, ConversationDetails, ConversationKind } from '../core/index.js';
+import { toProtocolError } from '../server/refusals.js';
 
 export interface Member {
   /** The core's user id. */
@@ -58,9 +58,7 @@ export class RoomMembersCache {
       details = await this.core.getConversation(userId, roomId);
     } catch (error) {
       // The core's refusal names no field: the room is the request's `field`.
-      if (isChatError(error, 'notFound') || isChatError(error, 'forbidden'))
-        throw new ProtocolError(error.kind, error.message, field, { cause: error });
-      throw toProtocolError(error);
+      throw toProtocolError(error, { field, fieldKinds: ['notFound', 'forbidden'] });
     }
     return this.remember(details);
   }

@@ -7,7 +7,7 @@
 import type { Socket } from 'socket.io';
 import { ProtocolError, type Context } from '../../generated/teamchat/server.js';
 import type { ChatCore } from '../core/index.js';
-import { onWire } from './errors.js';
+import { refusing } from '../server/refusals.js';
 import { isUsableUserId } from './user-ids.js';
 
 /** The realm of teamchat users in the core. */
@@ -37,7 +37,7 @@ export class Sessions {
       throw new ProtocolError('forbidden', `user id '${ctx.userId}' is an event name of this protocol and cannot be a user`);
     }
     const name = displayName(ctx.attributes);
-    const user = await onWire({}, async () =>
+    const user = await refusing(async () =>
       name === undefined
         ? (await this.core.ensureUsers(REALM, [ctx.userId])).get(ctx.userId)!
         : await this.core.upsertUser({ realm: REALM, externalId: ctx.userId, name }),

@@ -5,7 +5,7 @@
 import type { Context } from '../../../generated/teamchat/server.js';
 import type { ConnectRoomsRequestPayload, Room } from '../../../generated/teamchat/types.js';
 import type { ConversationSummary } from '../../core/index.js';
-import { onWire } from '../errors.js';
+import { refusing } from '../../server/refusals.js';
 import { toRoom } from '../room-payload.js';
 import type { Services } from '../services.js';
 
@@ -23,7 +23,7 @@ const PINNED_BATCH = 8;
  */
 export async function connectRooms(s: Services, _payload: ConnectRoomsRequestPayload, ctx: Context): Promise<void> {
   const me = await s.sessions.userOf(ctx);
-  const page = await onWire({}, () => s.core.listConversations(me.id, { limit: CANDIDATES }));
+  const page = await refusing(() => s.core.listConversations(me.id, { limit: CANDIDATES }));
   const newest = [...page.items]
     .sort(
       (a, b) => b.conversation.createdAt.getTime() - a.conversation.createdAt.getTime() || (a.conversation.id < b.conversation.id ? 1 : -1),
@@ -39,7 +39,7 @@ export async function connectRooms(s: Services, _payload: ConnectRoomsRequestPay
 
 async function roomOf(s: Services, userId: string, summary: ConversationSummary): Promise<Room> {
   s.rooms.remember(summary);
-  const pinned = await onWire({}, () => s.core.pinnedMessages(userId, summary.conversation.id));
+  const pinned = await refusing(() => s.core.pinnedMessages(userId, summary.conversation.id));
   return toRoom(
     summary,
     pinned.map((m) => m.id),

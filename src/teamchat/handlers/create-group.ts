@@ -4,7 +4,7 @@
  */
 import type { Context } from '../../../generated/teamchat/server.js';
 import type { CreateGroupPayload } from '../../../generated/teamchat/types.js';
-import { onWire } from '../errors.js';
+import { refusing } from '../../server/refusals.js';
 import { toRoom } from '../room-payload.js';
 import type { Services } from '../services.js';
 import { REALM } from '../session.js';
@@ -18,16 +18,18 @@ export async function createGroup(s: Services, p: CreateGroupPayload, ctx: Conte
     requireUsableUserId(id, `recipients.${i}`);
     others.push(id);
   });
-  const users = await onWire({ externalIds: 'recipients' }, () => s.core.ensureUsers(REALM, others));
-  const details = await onWire({ name: 'room_name', image: 'image_url', id: '_id', memberIds: 'recipients' }, () =>
-    s.core.createGroup({
-      creatorId: me.id,
-      name: p.room_name,
-      memberIds: others.map((id) => users.get(id)!.id),
-      // The core keeps no empty strings: no picture is null.
-      image: p.image_url ? p.image_url : null,
-      ...(p._id === undefined ? {} : { id: p._id }),
-    }),
+  const users = await refusing(() => s.core.ensureUsers(REALM, others), { fields: { externalIds: 'recipients' } });
+  const details = await refusing(
+    () =>
+      s.core.createGroup({
+        creatorId: me.id,
+        name: p.room_name,
+        memberIds: others.map((id) => users.get(id)!.id),
+        // The core keeps no empty strings: no picture is null.
+        image: p.image_url ? p.image_url : null,
+        ...(p._id === undefined ? {} : { id: p._id }),
+      }),
+    { fields: { name: 'room_name', image: 'image_url', id: '_id', memberIds: 'recipients' } },
   );
   s.rooms.remember(details);
   const room = toRoom(details, []);

@@ -6,7 +6,7 @@
  */
 import { ProtocolError, type Context } from '../../../generated/teamchat/server.js';
 import type { SendNewMessagePayload } from '../../../generated/teamchat/types.js';
-import { onWire } from '../errors.js';
+import { refusing } from '../../server/refusals.js';
 import type { RoomMembers } from '../room-members.js';
 import type { Services } from '../services.js';
 import { REALM, type SessionUser } from '../session.js';
@@ -46,8 +46,10 @@ async function roomOf(s: Services, me: SessionUser, p: SendNewMessagePayload): P
   }
   requireOther();
   requireUsableUserId(peerId, 'recipient_id.0');
-  const peer = (await onWire({ externalIds: 'recipient_id' }, () => s.core.ensureUsers(REALM, [peerId]))).get(peerId)!;
-  const { conversation } = await onWire({ participantIds: 'recipient_id' }, () => s.core.openDirect(me.id, peer.id, { create: true }));
+  const peer = (await refusing(() => s.core.ensureUsers(REALM, [peerId]), { fields: { externalIds: 'recipient_id' } })).get(peerId)!;
+  const { conversation } = await refusing(() => s.core.openDirect(me.id, peer.id, { create: true }), {
+    fields: { participantIds: 'recipient_id' },
+  });
   return s.rooms.put({
     roomId: conversation.id,
     kind: 'direct',

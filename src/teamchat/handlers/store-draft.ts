@@ -1,7 +1,7 @@
 /** Storing a message of `sendMessage` or `sendNewMessage`, shared by both. */
 import type { StoreMessageResult } from '../../core/index.js';
 import { uploadedMediaIds } from '../attachments.js';
-import { onWire, type FieldMap } from '../errors.js';
+import { refusing, type FieldMap } from '../../server/refusals.js';
 import { toStoreInput, toWireMessage, type Draft } from '../message-payload.js';
 import type { RoomMembers } from '../room-members.js';
 import type { Message } from '../../../generated/teamchat/types.js';
@@ -36,17 +36,19 @@ export async function storeDraft(
 ): Promise<{ payload: Message; result: StoreMessageResult }> {
   const fields = draftFields(options.fieldPrefix ?? '');
   const mediaIds = uploadedMediaIds(draft.attachments ?? [], s.publicUrl());
-  const result = await onWire(fields, () =>
-    s.core.storeMessage({
-      conversationId: room.roomId,
-      senderId: me.id,
-      clientId: options.clientId ?? null,
-      ...toStoreInput(draft, mediaIds),
-    }),
+  const result = await refusing(
+    () =>
+      s.core.storeMessage({
+        conversationId: room.roomId,
+        senderId: me.id,
+        clientId: options.clientId ?? null,
+        ...toStoreInput(draft, mediaIds),
+      }),
+    { fields },
   );
   let readSeqs: Map<string, number> | undefined;
   if (result.duplicate) {
-    const details = await onWire({}, () => s.core.getConversation(me.id, room.roomId));
+    const details = await refusing(() => s.core.getConversation(me.id, room.roomId));
     readSeqs = new Map(details.participants.map((p) => [p.userId, p.readSeq]));
   }
   return { payload: toWireMessage(result.message, room, readSeqs), result };
