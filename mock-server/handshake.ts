@@ -6,54 +6,41 @@
  */
 import { decodeJwt } from 'jose';
 import { ProtocolError } from '../src/runtime/errors.js';
+import { claimsAuthenticator, type AuthMode, type ClaimsReader } from '../src/auth/authenticator.js';
+import { ClaimsRules } from '../src/auth/claims.js';
 import type { Credential, Identity } from '../src/runtime/server.js';
-import type { NamespaceModel } from '../src/spec/model.js';
-import { getPath, parsePath, setPath } from '../src/spec/paths.js';
-import type { SchemaChecker } from './validation.js';
+import type { NamespaceModel, ProtocolModel } from '../src/spec/model.js';
+import { parsePath, setPath } from '../src/spec/paths.js';
 
-export type AuthMode = 'jwt' | 'trust';
+export type { AuthMode };
 
 /** What a successful handshake tells the mock: the identity, and the raw user id (a number where ids are). */
 export interface MockIdentity extends Identity {
   readonly rawId: string | number;
 }
 
+/** A token's claims, decoded and not verified: the mock accepts any well-formed JWT. */
+const decodedClaims: ClaimsReader = async (token) => {
+  try {
+    return decodeJwt(token) as Record<string, unknown>;
+  } catch {
+    throw new ProtocolError('unauthenticated', 'Malformed token: expected a JWT (header.payload.signature)');
+  }
+};
+
 /**
- * The mock's authenticate: decodes a JWT without verifying it. A malformed token, claims that
- * do not match the spec's claims schema, or no user id at the spec's claim path are refused
- * (`unauthenticated`).
+ * The mock's authenticate: the reference servers' (src/auth), with tokens decoded instead of
+ * verified. Claims that do not match the spec's claims schema, or no user id at the spec's
+ * claim path, are refused (`unauthenticated`) as the servers refuse them.
  */
-export function authenticator(ns: NamespaceModel, auth: AuthMode, checker: SchemaChecker): (credential: Credential) => MockIdentity | null {
-  const jwt = ns.socketio.handshake.jwt;
-  const trust = ns.socketio.handshake.trust;
-  const userIdPath = parsePath(jwt?.userId ?? 'sub');
-  const attributes = Object.entries(jwt?.attributes ?? {}).map(([name, path]) => ({ name, path: parsePath(path) }));
-  return (credential) => {
-    if (credential.token) {
-      let claims: Record<string, unknown>;
-      try {
-        claims = decodeJwt(credential.token) as Record<string, unknown>;
-      } catch {
-        throw new ProtocolError('unauthenticated', 'Malformed token: expected a JWT (header.payload.signature)');
-      }
-      if (jwt?.claims) {
-        const problems = checker.check(jwt.claims, claims);
-        if (problems.length) throw new ProtocolError('unauthenticated', `Invalid token claims: ${problems[0]!.message}`);
-      }
-      const rawId = getPath(claims, userIdPath);
-      if (rawId === undefined || rawId === null || rawId === '') throw new ProtocolError('unauthenticated', `The token has no user id (claim ${userIdPath.join('.')})`);
-      const attrs: Record<string, unknown> = {};
-      for (const a of attributes) {
-        const v = getPath(claims, a.path);
-        if (v !== undefined) attrs[a.name] = v;
-      }
-      return { userId: String(rawId), attributes: attrs, rawId: typeof rawId === 'number' ? rawId : String(rawId) };
-    }
-    if (auth === 'trust' && trust) {
-      if (credential.trustedUserId) return { userId: credential.trustedUserId, attributes: {}, rawId: credential.trustedUserId };
-      if (trust.announce) return null;
-    }
-    throw new ProtocolError('unauthenticated', 'A token is required');
+export function authenticator(model: ProtocolModel, ns: NamespaceModel, auth: AuthMode): (credential: Credential) => Promise<MockIdentity | null> {
+  const authenticate = claimsAuthenticator(model, ns, decodedClaims, auth);
+  const rules = ns.socketio.handshake.jwt ? new ClaimsRules(model, ns) : undefined;
+  return async (credential) => {
+    const identity = await authenticate(credential);
+    if (!identity) return null;
+    const raw = identity.claims && rules ? rules.userIdIn(identity.claims) : undefined;
+    return { userId: identity.userId, attributes: identity.attributes ?? {}, rawId: typeof raw === 'number' ? raw : identity.userId };
   };
 }
 

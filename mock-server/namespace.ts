@@ -13,7 +13,6 @@ import type { EmitTarget } from './emits.js';
 import { authenticator, type AuthMode, type MockIdentity } from './handshake.js';
 import { compileLifecycle, type CompiledLifecycle } from './lifecycle.js';
 import { compileReaction, type CompiledReaction } from './reaction.js';
-import type { SchemaChecker } from './validation.js';
 
 const EMPTY = new Set<string>();
 
@@ -44,7 +43,6 @@ export class MockNamespace {
     readonly model: NamespaceModel,
     io: Server,
     auth: AuthMode,
-    checker: SchemaChecker,
   ) {
     this.path = model.path;
     this.presencePath = ctx.behaviour.namespace(model.path)!.presenceNamespace;
@@ -73,7 +71,7 @@ export class MockNamespace {
     this.connect = compileLifecycle(ctx, plan.onConnect, this.target, this.presencePath);
     this.disconnect = compileLifecycle(ctx, plan.onDisconnect, this.target, this.presencePath);
 
-    const authenticate = authenticator(model, auth, checker);
+    const authenticate = authenticator(ctx.spec.model, model, auth);
     const spec = namespaceSpecOf(ctx.spec.model, model);
     const handlers: Record<string, unknown> = {
       onConnect: (hctx: HandlerContext) => this.onConnect(hctx),
@@ -89,8 +87,8 @@ export class MockNamespace {
     }
     // The runtime counts a missing argument as `{}` where the payload may be empty (`joinRooms`).
     attachNamespace(io, spec, handlers, ctx.spec.validate, {
-      authenticate: (credential) => {
-        const identity = authenticate(credential);
+      authenticate: async (credential) => {
+        const identity = await authenticate(credential);
         if (identity) this.identities.set(credential.handshake, identity);
         return identity;
       },

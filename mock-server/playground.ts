@@ -3,10 +3,10 @@
  * socket.io-client's browser build from node_modules. No bundler.
  */
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Route } from '../src/server/http.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const clientDist = join(dirname(createRequire(import.meta.url).resolve('socket.io-client/package.json')), 'dist');
@@ -20,24 +20,29 @@ const FILES: Record<string, { file: string; type: string }> = {
 
 const cache = new Map<string, Buffer>();
 
-/** Serves the playground's files; false when the path is not one of them. */
-export function handlePlayground(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-  const path = url.pathname;
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  if (path === '/' || path === '/_mock/playground') {
-    res.writeHead(302, { location: '/_mock/playground/' });
-    res.end();
-    return true;
-  }
-  const entry = FILES[path];
-  if (!entry) return false;
-  let body = cache.get(entry.file);
-  if (!body) {
-    body = readFileSync(entry.file);
-    // The playground's own files are read each time in development; the client build once.
-    if (entry.file.startsWith(clientDist)) cache.set(entry.file, body);
-  }
-  res.writeHead(200, { 'content-type': entry.type, 'content-length': body.byteLength, 'cache-control': 'no-cache' });
-  res.end(req.method === 'HEAD' ? undefined : body);
-  return true;
+/** The playground's routes: its files, and `/` and `/_mock/playground` sending browsers to it. */
+export function playgroundRoutes(): Route[] {
+  const redirect = (path: string): Route => ({
+    method: 'GET',
+    path,
+    handle(_request, response) {
+      response.writeHead(302, { location: '/_mock/playground/' });
+      response.end();
+    },
+  });
+  const file = (path: string, entry: { file: string; type: string }): Route => ({
+    method: 'GET',
+    path,
+    handle(_request, response) {
+      let body = cache.get(entry.file);
+      if (!body) {
+        body = readFileSync(entry.file);
+        // The playground's own files are read each time in development; the client build once.
+        if (entry.file.startsWith(clientDist)) cache.set(entry.file, body);
+      }
+      response.writeHead(200, { 'content-type': entry.type, 'content-length': body.byteLength, 'cache-control': 'no-cache' });
+      response.end(body);
+    },
+  });
+  return [redirect('/'), redirect('/_mock/playground'), ...Object.entries(FILES).map(([path, entry]) => file(path, entry))];
 }

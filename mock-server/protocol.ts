@@ -6,6 +6,7 @@
 import type { Server } from 'socket.io';
 import { compileBehaviour, newScope, requestPath } from '../src/behaviour/index.js';
 import { conversationRoom, userRoom } from '../src/runtime/errors.js';
+import { HttpError } from '../src/server/http.js';
 import type { EventModel, NamespaceModel } from '../src/spec/model.js';
 import { asList } from '../src/spec/vocabulary.js';
 import { Clock } from './clock.js';
@@ -43,13 +44,14 @@ export type EmitTo =
   | { readonly room: string }
   | { readonly conversation: string };
 
-export class EmitError extends Error {
+/** A control-API emit that cannot be made (an unknown event, socket or namespace, an invalid payload). */
+export class EmitError extends HttpError {
   constructor(
     message: string,
-    readonly status = 400,
+    status = 400,
     readonly problems?: readonly { field: string; message: string }[],
   ) {
-    super(message);
+    super(status, message, problems ? { problems } : undefined);
     this.name = 'EmitError';
   }
 }
@@ -156,7 +158,7 @@ export class MockProtocol {
     };
     world = new MockWorld(ctx);
     const protocol = new MockProtocol(ctx);
-    for (const ns of spec.model.namespaces) protocol.namespaces.set(ns.path, new MockNamespace(ctx, ns, io, options.auth, checker));
+    for (const ns of spec.model.namespaces) protocol.namespaces.set(ns.path, new MockNamespace(ctx, ns, io, options.auth));
     for (const plan of plans.values()) factory.forSchema(plan.schema);
     logger.debug({ validators: spec.generatedValidators ? 'generated' : 'compiled', entities: [...plans.keys()] }, 'spec compiled');
     return protocol;

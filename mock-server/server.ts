@@ -7,16 +7,17 @@
  * console.log(mock.url, mock.playgroundUrl);
  * await mock.close();
  */
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { Chatter } from './chatter.js';
 import type { MockSettings } from './context.js';
-import { handleControl, sendJson } from './control-api.js';
-import { parseRequestTarget } from '../src/server/http.js';
+import { controlRoutes, NOT_FOUND } from './control-api.js';
+import { createRequestHandler, sendJson } from '../src/server/http.js';
+import { originPolicy } from '../src/server/origins.js';
 import type { AuthMode } from './handshake.js';
 import { silentLogger, type Logger } from './logger.js';
-import { handlePlayground } from './playground.js';
+import { playgroundRoutes } from './playground.js';
 import { MockProtocol } from './protocol.js';
 import { readSpecFile } from '../src/spec/source.js';
 
@@ -91,38 +92,13 @@ export async function startMock(options: MockOptions): Promise<MockServer> {
   };
   let siblings: readonly { protocol: string; url: string; title: string }[] = [];
   let url = '';
-  let protocolRef: MockProtocol | undefined;
-  let chatterRef: Chatter | undefined;
 
+  // One HTTP layer with the servers (src/server/http.ts). Any origin may call the mock: it is a
+  // development tool, and a frontend's dev server or another mock's playground calls it.
+  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const http = createServer((req, res) => {
-    // Browsers (a frontend's dev server, the playground of another mock) call the control API across origins.
-    res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
-    res.setHeader('access-control-allow-methods', 'GET, POST, PUT, PATCH, OPTIONS');
-    res.setHeader('access-control-allow-headers', 'content-type');
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204);
-      res.end();
-      return;
-    }
-    let target: URL;
-    try {
-      target = parseRequestTarget(req.url);
-    } catch (error) {
-      return sendJson(res, 400, { error: (error as Error).message });
-    }
-    if (handlePlayground(req, res, target)) return;
-    if (!protocolRef || !chatterRef) return sendJson(res, 503, { error: 'starting' });
-    const protocol = protocolRef;
-    const chatter = chatterRef;
-    handleControl(req, res, target, { protocol, chatter, mocks: () => (siblings.length ? siblings : [{ protocol: protocol.name, url, title: protocol.ctx.spec.model.title }]), url: () => url }).then(
-      (handled) => {
-        if (!handled) sendJson(res, 404, { error: 'not found: Socket.IO is at /socket.io/, the control API at /_mock/, the playground at /_mock/playground/' });
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'request failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      },
-    );
+    if (handle) handle(req, res);
+    else sendJson(res, 503, { error: 'starting' });
   });
   const io = new Server(http, {
     cors: { origin: true, credentials: true },
@@ -131,8 +107,8 @@ export async function startMock(options: MockOptions): Promise<MockServer> {
   });
   const protocol = await MockProtocol.create(options.spec, io, { settings, auth: options.auth ?? 'jwt', logger, publicUrl: () => url });
   const chatter = new Chatter(protocol);
-  protocolRef = protocol;
-  chatterRef = chatter;
+  const mocks = () => (siblings.length ? siblings : [{ protocol: protocol.name, url, title: protocol.ctx.spec.model.title }]);
+  handle = createRequestHandler([...playgroundRoutes(), ...controlRoutes({ protocol, chatter, mocks, url: () => url })], logger, originPolicy({ allowed: ['*'] }), NOT_FOUND);
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

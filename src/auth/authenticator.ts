@@ -6,7 +6,7 @@ import { jwtVerify, errors as joseErrors } from 'jose';
 import { ProtocolError } from '../runtime/errors.js';
 import type { Credential, Identity } from '../runtime/server.js';
 import type { NamespaceModel, ProtocolModel } from '../spec/model.js';
-import { ClaimsRules, claimAt } from './claims.js';
+import { ClaimsRules } from './claims.js';
 import { CLOCK_TOLERANCE_SECONDS, DEFAULT_ISSUER, verificationKey, type JwtKey } from './keys.js';
 
 export type AuthMode = 'jwt' | 'trust';
@@ -26,42 +26,56 @@ export interface AuthenticatedIdentity extends Identity {
   readonly claims?: Readonly<Record<string, unknown>>;
 }
 
-/** Builds the `authenticate` function of one namespace. */
-export function createAuthenticator(model: ProtocolModel, namespace: NamespaceModel, options: AuthenticatorOptions): (credential: Credential) => Promise<AuthenticatedIdentity | null> {
-  const handshake = namespace.socketio.handshake;
-  const rules = handshake.jwt ? new ClaimsRules(model, namespace) : undefined;
+/** Reads a token's claims, or throws a ProtocolError (`unauthenticated`) saying why it is refused. */
+export type ClaimsReader = (token: string) => Promise<Record<string, unknown>>;
+
+/** Verifies a token (signature, algorithm, `iss`, `aud`, expiry) and returns its claims. */
+export function verifiedClaims(model: ProtocolModel, options: AuthenticatorOptions): ClaimsReader {
   const keyPromise = verificationKey(options.key);
-  const trust = options.mode === 'trust';
   const verifyOptions = {
     algorithms: [options.key.algorithm],
     issuer: options.issuer ?? DEFAULT_ISSUER,
     audience: options.audience ?? model.protocol,
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
+  return async (token) => {
+    try {
+      return (await jwtVerify(token, await keyPromise, verifyOptions)).payload;
+    } catch (error) {
+      throw new ProtocolError('unauthenticated', refusal(error));
+    }
+  };
+}
 
+/**
+ * The `authenticate` of one namespace, given how tokens are read: the claims must fit the spec's
+ * claims schema and carry a user id; the identity's attributes are read where the spec says. In
+ * trust mode the original clients' unverified id (or an announce event) is accepted too.
+ */
+export function claimsAuthenticator(model: ProtocolModel, namespace: NamespaceModel, readClaims: ClaimsReader, mode: AuthMode = 'jwt'): (credential: Credential) => Promise<AuthenticatedIdentity | null> {
+  const handshake = namespace.socketio.handshake;
+  const rules = handshake.jwt ? new ClaimsRules(model, namespace) : undefined;
   return async (credential) => {
     if (credential.token && rules) {
-      let claims: Record<string, unknown>;
-      try {
-        ({ payload: claims } = await jwtVerify(credential.token, await keyPromise, verifyOptions));
-      } catch (error) {
-        throw new ProtocolError('unauthenticated', refusal(error));
-      }
+      const claims = await readClaims(credential.token);
       const problem = rules.problem(claims);
       if (problem) throw new ProtocolError('unauthenticated', problem);
-      const userId = claimAt(claims, rules.userIdPath);
-      if (userId === undefined || userId === null || userId === '') throw new ProtocolError('unauthenticated', `the token has no ${rules.userIdPath}`);
-      const attributes: Record<string, unknown> = {};
-      for (const [name, path] of Object.entries(rules.attributes)) attributes[name] = claimAt(claims, path);
-      return { userId: String(userId), attributes, claims };
+      const userId = rules.userIdIn(claims);
+      if (userId === undefined) throw new ProtocolError('unauthenticated', `the token has no ${rules.userIdPath}`);
+      return { userId: String(userId), attributes: rules.attributesIn(claims), claims };
     }
-    if (trust) {
+    if (mode === 'trust') {
       if (credential.trustedUserId) return { userId: credential.trustedUserId, attributes: {} };
       // The identity comes from the announce event (rooms' `connected`, teamchat's `connectRooms`).
       if (handshake.trust?.announce) return null;
     }
     throw new ProtocolError('unauthenticated', credential.token ? 'a token is not accepted here' : 'a token is required (auth.token)');
   };
+}
+
+/** The reference servers' `authenticate` of one namespace: verified tokens (and trust mode where configured). */
+export function createAuthenticator(model: ProtocolModel, namespace: NamespaceModel, options: AuthenticatorOptions): (credential: Credential) => Promise<AuthenticatedIdentity | null> {
+  return claimsAuthenticator(model, namespace, verifiedClaims(model, options), options.mode);
 }
 
 /** Why a token was refused: a sentence for the client, the same status (401) whatever the cause. */

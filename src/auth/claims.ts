@@ -5,32 +5,8 @@ import { rebaseRefs } from '../spec/check.js';
 import { describePayloadError } from '../runtime/problems.js';
 import type { NamespaceModel, ProtocolModel } from '../spec/model.js';
 import { deref } from '../spec/model.js';
+import { getPath, parsePath } from '../spec/paths.js';
 import { schemasAt } from '../spec/schema-paths.js';
-
-/** Reads a dotted claim path (`data.id`, `types.0`). */
-export function claimAt(claims: unknown, path: string): unknown {
-  let node = claims;
-  for (const key of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
-/** Sets a dotted claim path, creating objects and arrays (a numeric segment makes an array). */
-export function setClaim(claims: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node: Record<string, unknown> = claims;
-  keys.forEach((key, i) => {
-    if (i === keys.length - 1) {
-      node[key] = value;
-      return;
-    }
-    const next = keys[i + 1]!;
-    node[key] ??= /^\d+$/.test(next) ? [] : {};
-    node = node[key] as Record<string, unknown>;
-  });
-}
 
 /** The claims rules of one namespace's JWT handshake. */
 export class ClaimsRules {
@@ -48,6 +24,22 @@ export class ClaimsRules {
 
   get userIdPath(): string {
     return this.namespace.socketio.handshake.jwt!.userId;
+  }
+
+  /** The user id a token's claims carry, or undefined. */
+  userIdIn(claims: unknown): unknown {
+    const id = getPath(claims, parsePath(this.userIdPath));
+    return id === null || id === '' ? undefined : id;
+  }
+
+  /** The identity attributes a token's claims carry, by the spec's attribute names. */
+  attributesIn(claims: unknown): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, path] of Object.entries(this.attributes)) {
+      const value = getPath(claims, parsePath(path));
+      if (value !== undefined) out[name] = value;
+    }
+    return out;
   }
 
   get attributes(): Readonly<Record<string, string>> {

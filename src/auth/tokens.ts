@@ -1,7 +1,8 @@
 /** Minting tokens in the shape a spec's handshake expects (for `parley token`, tests and demos). */
 import { SignJWT } from 'jose';
 import type { NamespaceModel, ProtocolModel } from '../spec/model.js';
-import { ClaimsRules, setClaim } from './claims.js';
+import { parsePath, setPath } from '../spec/paths.js';
+import { ClaimsRules } from './claims.js';
 import { DEFAULT_ISSUER, signingKey, type JwtKey } from './keys.js';
 
 export interface TokenRequest {
@@ -34,11 +35,11 @@ export function claimsFor(model: ProtocolModel, request: TokenRequest): Record<s
   const rules = new ClaimsRules(model, jwtNamespace(model));
   const claims: Record<string, unknown> = { ...request.claims };
   const id = rules.userIdType() === 'integer' || rules.userIdType() === 'number' ? Number(request.user) : request.user;
-  setClaim(claims, rules.userIdPath, id);
+  setPath(claims, parsePath(rules.userIdPath), id);
   for (const [name, value] of Object.entries(request.attributes ?? {})) {
     const path = rules.attributes[name];
     if (!path) throw new Error(`${model.protocol} tokens have no attribute '${name}' (known: ${Object.keys(rules.attributes).join(', ') || 'none'})`);
-    setClaim(claims, path, value);
+    setPath(claims, parsePath(path), value);
   }
   const problem = rules.problem(claims);
   if (problem) throw new Error(problem);

@@ -23,14 +23,23 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** More for the body beside `error` (the problems of an invalid payload…). */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = 'HttpError';
   }
 }
 
+/** Bytes in a JSON body are shown by their size, never as an array of numbers. */
+function binaryAsSize(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  // `this[key]` is the value before its toJSON (a Buffer's gives an array of numbers).
+  const raw = this[key];
+  return raw instanceof Uint8Array ? { binary: raw.byteLength } : value;
+}
+
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(body, binaryAsSize);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   response.end(text);
 }
@@ -120,12 +129,18 @@ export function failureResponse(error: unknown): { status: number; message: stri
  * origin, method) is checked here, before any route runs, and every failure, synchronous or not,
  * becomes a response: no request can throw out of the listener.
  */
-export function createRequestHandler(routes: readonly Route[], logger: Logger, origins: OriginPolicy = originPolicy()): (request: IncomingMessage, response: ServerResponse) => void {
+export function createRequestHandler(
+  routes: readonly Route[],
+  logger: Logger,
+  origins: OriginPolicy = originPolicy(),
+  /** What a 404 says (where to look instead). */
+  notFound = 'not found',
+): (request: IncomingMessage, response: ServerResponse) => void {
   const compiled = routes.map((route) => ({ route, ...compile(route.path) }));
   const fail = (response: ServerResponse, error: unknown, path: string) => {
     const { status, message } = failureResponse(error);
     if (status === 500) logger.error({ err: error, path }, 'request failed');
-    if (!response.headersSent) sendJson(response, status, { error: message });
+    if (!response.headersSent) sendJson(response, status, { error: message, ...(error instanceof HttpError ? error.details : undefined) });
     else response.destroy();
   };
   return (request, response) => {
@@ -151,8 +166,10 @@ export function createRequestHandler(routes: readonly Route[], logger: Logger, o
           response.end();
           return;
         }
-        const found = matching.find((c) => c.route.method === request.method);
-        if (!found) throw new HttpError(matching.length ? 405 : 404, matching.length ? `${String(request.method)} is not allowed here` : 'not found');
+        // A HEAD is a GET without its body (Node leaves the body out of a HEAD's response).
+        const method = request.method === 'HEAD' ? 'GET' : request.method;
+        const found = matching.find((c) => c.route.method === method);
+        if (!found) throw new HttpError(matching.length ? 405 : 404, matching.length ? `${String(request.method)} is not allowed here` : notFound);
         const values = found.re.exec(path)!.slice(1);
         const params = Object.fromEntries(found.names.map((n, i) => [n, decodePathSegment(values[i]!)]));
         return found.route.handle(request, response, params, url);
