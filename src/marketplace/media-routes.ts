@@ -7,20 +7,19 @@
  *   Bearer token → 201 `{id, imageUrl, size, mimeType}` (the spec's `Media`).
  * - `GET /media/:id`: the bytes, with a Bearer token or `?token=`.
  */
-import type { ServerResponse } from 'node:http';
 import { DEFAULT_MAX_MEDIA_BYTES, type ChatCore } from '../core/index.js';
 import { HttpError, readBody, sendJson, type Route } from '../server/http.js';
+import { mediaRoute, mediaUrl } from '../server/media-route.js';
 import type * as T from '../../generated/marketplace/types.js';
 import { requestUser, type Authenticate } from './http-auth.js';
 import { realmOf } from './identity.js';
 import { wireMedia, type MediaUrl } from './wire.js';
 
 export const MEDIA_UPLOAD_PATH = '/api/v1/chat/media';
-export const MEDIA_PATH = '/media/:id';
 
 /** The link of a stored file on a server whose base URL is `base()`. */
 export function mediaUrlOf(base: () => string): MediaUrl {
-  return (id) => `${base()}/media/${encodeURIComponent(id)}`;
+  return (id) => mediaUrl(base(), id);
 }
 
 export interface MediaRouteDeps {
@@ -66,31 +65,12 @@ export function mediaRoutes(deps: MediaRouteDeps): Route[] {
     },
   };
 
-  const fetch: Route = {
-    method: 'GET',
-    path: MEDIA_PATH,
-    async handle(request, response, params, url) {
-      const who = await requestUser(authenticate, request, url, { roles: ['customer', 'vendor', 'admin'], fromQuery: true });
-      const id = params['id'] ?? '';
-      if (!STORED_ID.test(id)) throw new HttpError(404, `Media ${id} not found`);
-      const user = await core.findUser(realmOf(who.role), who.externalId);
-      if (user === null) throw new HttpError(403, `Media ${id} is not shared with you`);
-      const { media, bytes } = await core.openMedia(user.id, id);
-      sendFile(response, media.mimeType, bytes);
-    },
-  };
-
-  return [upload, fetch];
-}
-
-function sendFile(response: ServerResponse, mimeType: string, bytes: Uint8Array): void {
-  response.writeHead(200, {
-    'content-type': mimeType,
-    'content-length': bytes.byteLength,
-    // Who may read it depends on the token: no shared caches. The content never changes.
-    'cache-control': 'private, max-age=86400, immutable',
-    'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'none'; sandbox",
+  // Any role may fetch, admins included; the core decides which files (theirs, or their chats').
+  const download = mediaRoute(core, {
+    ids: STORED_ID,
+    caller: (request, url) => requestUser(authenticate, request, url, { roles: ['customer', 'vendor', 'admin'], fromQuery: true }),
+    userId: async (who) => (await core.findUser(realmOf(who.role), who.externalId))?.id ?? null,
   });
-  response.end(bytes);
+
+  return [upload, download];
 }

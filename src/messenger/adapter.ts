@@ -12,8 +12,8 @@ import type { AdapterDeps, ProtocolAdapter } from '../server/adapter.js';
 import { chatRoutes } from './chat-routes.js';
 import { MessengerContext } from './context.js';
 import { messengerHandlers } from './handlers.js';
-import { HttpAccess, messengerAuthenticator, type Authenticate } from './http-access.js';
-import { mediaRoute } from './media-route.js';
+import { mediaRoute } from '../server/media-route.js';
+import { HttpAccess, mediaAccess, messengerAuthenticator, type Authenticate } from './http-access.js';
 
 /** What `attach` and `routes` of one server share (the server calls both with the same deps). */
 interface Server {
@@ -48,6 +48,6 @@ export const adapter: ProtocolAdapter = {
   routes(deps) {
     const server = serverOf(deps);
     const access = new HttpAccess(server.authenticate, deps.model);
-    return [...chatRoutes(server.context, access, () => server.emit), mediaRoute(server.context, access)];
+    return [...chatRoutes(server.context, access, () => server.emit), mediaRoute(deps.core, mediaAccess(access, server.context.directory))];
   },
 };

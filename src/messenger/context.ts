@@ -5,6 +5,7 @@
 import type { Socket } from 'socket.io';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Logger } from '../server/logger.js';
+import { mediaUrl } from '../server/media-route.js';
 import type { Wording } from '../server/refusals.js';
 import { Directory } from './directory.js';
 
@@ -49,6 +50,6 @@ export class MessengerContext {
 
   /** Where the participants of a conversation fetch a stored file. */
   mediaUrl(mediaId: string): string {
-    return `${this.publicUrl()}/media/${encodeURIComponent(mediaId)}`;
+    return mediaUrl(this.publicUrl(), mediaId);
   }
 }

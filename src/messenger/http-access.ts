@@ -9,8 +9,10 @@ import { ProtocolError } from '../../generated/messenger/server.js';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { AdapterDeps } from '../server/adapter.js';
 import { HttpError } from '../server/http.js';
+import type { MediaAccess } from '../server/media-route.js';
 import { requestIdentity, type Authenticate } from '../auth/http.js';
 import type { ProtocolModel } from '../spec/model.js';
+import type { Directory } from './directory.js';
 
 export type { Authenticate };
 
@@ -76,4 +78,20 @@ export class HttpAccess {
     if (userid !== caller) throw new HttpError(403, `${field} must be the authenticated user`);
     return caller;
   }
+}
+
+/** Ids the core makes (and any id a client could be given): longer or odder ones name nothing. */
+const MEDIA_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Who may fetch a file sent with `sendMedia` (`GET /media/:id`): the two participants of its
+ * thread and its uploader, as the core rules. The credential may also come as `?token=` (an
+ * `<img src>`), or in trust mode as `?userid=`.
+ */
+export function mediaAccess(access: HttpAccess, directory: Directory): MediaAccess<string> {
+  return {
+    ids: MEDIA_ID,
+    caller: (request, url) => access.caller(request, url, { queryToken: true, claimed: url.searchParams.get('userid') ?? undefined }),
+    userId: (caller) => directory.ensure(caller),
+  };
 }

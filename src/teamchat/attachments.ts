@@ -9,16 +9,6 @@ import type { Attachment } from '../../generated/teamchat/types.js';
 const MEDIA_PATH = /^\/media\/([0-9a-f]{24})$/;
 
 /**
- * The URL where an uploaded file is served.
- *
- * @example
- * mediaUrl('http://127.0.0.1:4400', '6650a1b2c3d4e5f601234567') // 'http://127.0.0.1:4400/media/6650a1b2c3d4e5f601234567'
- */
-export function mediaUrl(publicUrl: string, mediaId: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/media/${mediaId}`;
-}
-
-/**
  * The ids of this server's uploads among the attachments, each once, in order: those whose URL
  * has the server's origin and a media path. Other URLs (a CDN, another service) are not ours.
  *

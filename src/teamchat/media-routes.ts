@@ -11,14 +11,14 @@
  * Both need a JWT in every auth mode: the original had no upload, so no existing client sends
  * unverified ids to it.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Attachment } from '../../generated/teamchat/types.js';
 import { createAuthenticator } from '../auth/authenticator.js';
 import { DEFAULT_MAX_MEDIA_BYTES } from '../core/index.js';
 import type { AdapterDeps } from '../server/adapter.js';
 import { bearerToken, HttpError, readBody, sendJson, type Route } from '../server/http.js';
 import { requestIdentity } from '../auth/http.js';
-import { mediaUrl } from './attachments.js';
+import { mediaRoute, mediaUrl } from '../server/media-route.js';
 import { REALM } from './session.js';
 
 /** A file name for display, as `Attachment.name` allows. */
@@ -63,35 +63,12 @@ export function mediaRoutes(deps: AdapterDeps): Route[] {
     },
   };
 
-  const download: Route = {
-    method: 'GET',
-    path: '/media/:id',
-    async handle(request, response, params, url) {
-      // `?token=` lets an <img src> carry the token (as the other protocols' media routes do); the header is preferred.
-      const externalId = await userIdOf(request, url, true);
-      const id = params['id'] ?? '';
-      if (!MEDIA_ID.test(id)) throw new HttpError(404, `Media ${id.slice(0, 64)} not found`);
-      const user = await deps.core.findUser(REALM, externalId);
-      // A user the core has never seen owns nothing and is in no room.
-      if (user === null) throw new HttpError(403, `Media ${id} is not shared with you`);
-      const { media, bytes } = await deps.core.openMedia(user.id, id);
-      sendBytes(response, media.mimeType, bytes);
-    },
-  };
+  const download = mediaRoute(deps.core, {
+    ids: MEDIA_ID,
+    // `?token=` lets an <img src> carry the token (as the other protocols' media routes do); the header is preferred.
+    caller: (request, url) => userIdOf(request, url, true),
+    userId: async (externalId) => (await deps.core.findUser(REALM, externalId))?.id ?? null,
+  });
 
   return [upload, download];
-}
-
-function sendBytes(response: ServerResponse, mimeType: string, bytes: Uint8Array): void {
-  response.writeHead(200, {
-    'content-type': mimeType,
-    'content-length': bytes.byteLength,
-    // Content-addressed and never changed, but only for those allowed: no shared caches.
-    'cache-control': 'private, max-age=3600',
-    'x-content-type-options': 'nosniff',
-    // Opened directly, a file runs nothing (a PDF viewer, a crafted image): no scripts, no origin.
-    'content-security-policy': "default-src 'none'; sandbox",
-    'content-disposition': 'inline',
-  });
-  response.end(bytes);
 }

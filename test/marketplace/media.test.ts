@@ -39,6 +39,8 @@ describeEachBackend('marketplace media', (backend) => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(response.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(PNG);
   });
 

@@ -52,6 +52,24 @@ describeEachBackend('messenger sendMedia', (backend) => {
       }
     });
 
+    it('serves it sandboxed, never sniffed, and cached privately for good (ids are immutable content)', async () => {
+      const [ada, grace] = h.users('ada', 'grace');
+      const adaTab = await h.connect(ada);
+      adaTab.client.sendMedia(media(ada, grace, FILES.png));
+      const item = await adaTab.next<{ contentURL: string }>('newMedia');
+      const response = await fetch(item.contentURL, { headers: { authorization: `Bearer ${await h.token(grace)}` } });
+      expect(response.status).toBe(200);
+      const names = ['content-security-policy', 'x-content-type-options', 'content-disposition', 'cache-control', 'vary'];
+      expect(Object.fromEntries(names.map((name) => [name, response.headers.get(name)]))).toEqual({
+        'content-security-policy': "default-src 'none'; sandbox",
+        'x-content-type-options': 'nosniff',
+        'content-disposition': 'inline',
+        'cache-control': 'private, max-age=31536000, immutable',
+        vary: 'authorization',
+      });
+      await response.arrayBuffer();
+    });
+
     it('accepts the token in the query string, for an <img src>', async () => {
       const [ada, grace] = h.users('ada', 'grace');
       const adaTab = await h.connect(ada);

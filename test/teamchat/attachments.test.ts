@@ -90,6 +90,8 @@ describeEachBackend('teamchat attachments', (backend) => {
     expect(atGrace.status).toBe(200);
     expect(atGrace.headers.get('content-type')).toBe('image/png');
     expect(atGrace.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(atGrace.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(atGrace.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
     expect(new Uint8Array(await atGrace.arrayBuffer())).toEqual(PNG);
     expect((await download(mallory, attachment.url)).status).toBe(403);
     expect((await download(undefined, attachment.url)).status).toBe(401);
