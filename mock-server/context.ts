@@ -4,17 +4,17 @@
  */
 import type { Server } from 'socket.io';
 import type { BehaviourPlan } from '../src/behaviour/index.js';
-import type { Clock } from './clock.js';
-import type { EntityPlan } from './entities.js';
-import type { PayloadFactory } from './generator.js';
+import type { Clock } from './state/clock.js';
+import type { EntityPlan } from './spec/entities.js';
+import type { PayloadFactory } from './payloads/generator.js';
 import type { Logger } from './logger.js';
-import type { Presence } from './presence.js';
-import type { Random } from './random.js';
-import type { Realism } from './realism.js';
-import type { LoadedSpec } from './spec.js';
-import type { ConversationKind, Store } from './state.js';
-import type { Users } from './users.js';
-import type { MockWorld } from './world.js';
+import type { Presence } from './state/presence.js';
+import type { Random } from './state/random.js';
+import type { Realism } from './payloads/realism.js';
+import type { LoadedSpec } from './spec/spec.js';
+import type { ConversationKind, Store } from './state/state.js';
+import type { Users } from './state/users.js';
+import type { MockWorld } from './state/world.js';
 
 /** What the control API can change while the mock runs. */
 export interface MockSettings {

@@ -10,14 +10,14 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { Chatter } from './chatter.js';
+import { Chatter } from './control/chatter.js';
 import type { MockSettings } from './context.js';
-import { controlRoutes, NOT_FOUND } from './control-api.js';
+import { controlRoutes, NOT_FOUND } from './control/control-api.js';
 import { createRequestHandler, sendJson } from '../src/server/http.js';
 import { originPolicy } from '../src/server/origins.js';
-import type { AuthMode } from './handshake.js';
+import type { AuthMode } from './transport/handshake.js';
 import { silentLogger, type Logger } from './logger.js';
-import { playgroundRoutes } from './playground.js';
+import { playgroundRoutes } from './playground/routes.js';
 import { MockProtocol } from './protocol.js';
 import { readSpecFile } from '../src/spec/source.js';
 

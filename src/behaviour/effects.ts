@@ -70,6 +70,7 @@ export function compileEffect(effect: Effect | undefined): CompiledEffect {
     const media = 'storeMedia' in effect ? effect.storeMedia : undefined;
     const message = 'storeMessage' in effect ? effect.storeMessage : undefined;
     const clientId = optional((media ?? message)!.clientId);
+    const clientIdField = requestPath((media ?? message)!.clientId)?.join('.');
     const text = optional(message?.text);
     const attached = optional(message?.media);
     const replyTo = optional(message?.replyTo);
@@ -80,10 +81,17 @@ export function compileEffect(effect: Effect | undefined): CompiledEffect {
     return (s, env) => {
       const conv = conversationFor(s, env);
       const key = clientId?.(s);
-      // A retry (the same client id in the same conversation) is the message stored before.
+      // A retry (the same client id in the same conversation) is the message stored before, and
+      // its emits are those of the first send (CONVENTIONS.md §3.3).
       const retried = env.state.messageByClientId(conv.id, s.actor.key, key);
       if (retried) {
+        if (retried.deleted || env.state.isFile(retried) !== (media !== undefined)) {
+          const what = retried.deleted ? 'a deleted message' : env.state.isFile(retried) ? 'a file' : 'a text message';
+          throw new ProtocolError('invalidRequest', `${String(key)} is the id of ${what}; a new message needs a new id`, clientIdField);
+        }
         s.message = retried;
+        s.retried = true;
+        s.conversationExisted = !env.state.openedConversation(retried);
         return;
       }
       const t = text?.(s);
@@ -131,7 +139,8 @@ export function compileEffect(effect: Effect | undefined): CompiledEffect {
       if (!conv) return;
       const m = message ? env.state.message(String(message(s))) : undefined;
       const until = upTo ? env.state.message(String(upTo(s))) : undefined;
-      if (message && !m) return;
+      // Naming a message that does not exist marks nothing (not everything).
+      if ((message && !m) || (upTo && !until)) return;
       env.state.markRead(conv, s.actor.key, { message: m, upTo: until });
       if (m) s.message = m;
     };
@@ -164,7 +173,7 @@ export function compileEffect(effect: Effect | undefined): CompiledEffect {
       s.conversation = env.state.createConversation({
         id: named ? String(wanted) : undefined,
         kind: 'group',
-        participants: [s.actor.key, ...participants(s)],
+        participants: [...new Set([s.actor.key, ...participants(s)])],
         name: typeof n === 'string' && n !== '' ? n : undefined,
         image: typeof img === 'string' && img !== '' ? img : undefined,
         creator: s.actor.key,

@@ -98,6 +98,6 @@ export function compileUsers(value: unknown): (scope: Scope) => UserKey[] {
 
 /** The request path of a `$request.…` expression, or undefined. */
 export function requestPath(value: unknown): Segment[] | undefined {
-  if (typeof value !== 'string' || !value.startsWith('$request')) return undefined;
+  if (typeof value !== 'string' || (value !== '$request' && !value.startsWith('$request.'))) return undefined;
   return parsePath(value.slice('$request'.length).replace(/^\./, ''));
 }

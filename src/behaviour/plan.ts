@@ -76,7 +76,9 @@ function compileEvent(model: ProtocolModel, event: EventModel, presenceNamespace
       scope.conversationExisted = resolution.conversation !== undefined;
       guards(scope, resolution, env.state);
       effect(scope, { state: env.state, resolution, presenceNamespace, join: env.join });
-      const isOnline = (key: string) => env.state.isOnline(key, presenceNamespace);
+      // A retry's conditions read the stored delivery state of the message, not presence now.
+      const retried = scope.retried ? scope.message : undefined;
+      const isOnline = retried ? (key: string) => env.state.deliveredTo(retried, key) : (key: string) => env.state.isOnline(key, presenceNamespace);
       for (const emit of emits) if (emit.when(scope, isOnline)) deliver(emit);
     },
   };

@@ -20,6 +20,8 @@ export interface Scope<R extends Records = Records> {
   /** Whether the conversation existed before the event (conditions look at this). */
   conversationExisted: boolean;
   message?: R['message'];
+  /** The event retried a send: `message` is the one stored the first time. */
+  retried?: boolean;
   /** The time of the event, ISO 8601. */
   readonly now: string;
   /** The user receiving this copy of an emit. */
@@ -43,6 +45,7 @@ class EventScope<R extends Records> implements Scope<R> {
   conversation?: R['conversation'];
   conversationExisted = false;
   message?: R['message'];
+  retried?: boolean;
   recipient?: { readonly key: UserKey; readonly id: string | number };
   pendingSenders?: ReadonlySet<UserKey>;
   readonly now: string;

@@ -84,6 +84,12 @@ export interface BehaviourState<R extends Records = Records> {
   editMessage(message: R['message'], text: string | undefined): void;
   markRead(conversation: R['conversation'], reader: UserKey, at: { message?: R['message']; upTo?: R['message'] }): void;
   pin(conversation: R['conversation'], message: R['message'], pinned: boolean): void;
+  /** Whether storing a message created its conversation (a retry of it repeats `conversationNew`). */
+  openedConversation(message: R['message']): boolean;
+  /** Whether a message has been delivered to a user (its stored delivery state). */
+  deliveredTo(message: R['message'], key: UserKey): boolean;
+  /** Whether a message holds a file (`storeMedia`) rather than text. */
+  isFile(message: R['message']): boolean;
   /** Marks what was pending for a user delivered; returns the senders of those messages. */
   markDelivered(reader: UserKey): ReadonlySet<UserKey>;
   unreadIn(conversationId: string, key: UserKey): number;

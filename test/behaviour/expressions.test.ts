@@ -240,10 +240,7 @@ describe('requestPath', () => {
     expect(requestPath(value)).toEqual(want);
   });
 
-  // Bug (cosmetic, unreachable from a valid spec: compileValue rejects the expression first):
-  // requestPath checks the prefix `$request` without the dot, so `$requestx` reads as the path
-  // ['x'] instead of "not a request expression".
-  it.fails('is undefined for an expression that only starts like $request', () => {
+  it('is undefined for an expression that only starts like $request', () => {
     expect(requestPath('$requestx')).toBeUndefined();
   });
 });

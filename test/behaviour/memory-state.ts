@@ -58,6 +58,10 @@ const sameUsers = (a: readonly UserKey[], b: readonly UserKey[]): boolean => {
 
 export class MemoryState implements BehaviourState<MemoryRecords> {
   stateless: boolean;
+  /** Conversations a test set up before the events it runs. */
+  private readonly preexisting = new Set<string>();
+  /** Messages whose storing created their conversation. */
+  private readonly opened = new Set<string>();
   time: number;
   readonly conversations = new Map<string, MemoryConversation>();
   readonly messages = new Map<string, MemoryMessage>();
@@ -91,7 +95,9 @@ export class MemoryState implements BehaviourState<MemoryRecords> {
 
   /** A conversation, created as the model would ask. */
   addConversation(id: string, kind: ConversationKind, participants: UserKey[], scope: unknown[] = []): MemoryConversation {
-    return this.createConversation({ id, kind, participants, scope, request: undefined });
+    const conv = this.createConversation({ id, kind, participants, scope, request: undefined });
+    this.preexisting.add(conv.id);
+    return conv;
   }
 
   /** A message of `sender` in a conversation (recipients offline in '/' get it pending). */
@@ -198,6 +204,8 @@ export class MemoryState implements BehaviourState<MemoryRecords> {
       pending: new Set(recipients.filter((r) => !this.isOnline(r, n.presenceNamespace))),
     };
     this.messages.set(m.id, m);
+    // A conversation the model created (not set up by a test) is opened by its first message.
+    if (n.conversation.messages.length === 0 && !this.preexisting.has(n.conversation.id)) this.opened.add(m.id);
     n.conversation.messages.push(m.id);
     return m;
   }
@@ -229,6 +237,18 @@ export class MemoryState implements BehaviourState<MemoryRecords> {
     const i = conversation.pinned.indexOf(message.id);
     if (pinned && i < 0) conversation.pinned.push(message.id);
     if (!pinned && i >= 0) conversation.pinned.splice(i, 1);
+  }
+
+  openedConversation(message: MemoryMessage): boolean {
+    return this.opened.has(message.id);
+  }
+
+  deliveredTo(message: MemoryMessage, key: UserKey): boolean {
+    return !message.pending.has(key);
+  }
+
+  isFile(message: MemoryMessage): boolean {
+    return message.file !== undefined;
   }
 
   markDelivered(reader: UserKey): ReadonlySet<UserKey> {

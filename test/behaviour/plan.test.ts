@@ -556,22 +556,13 @@ describe('messenger: a retried send (CONVENTIONS.md §3.3: stored once, "its emi
     expect(w.state.stored).toHaveLength(1);
   });
 
-  // Bug: messenger's onSendMessage says "on a retry, 'the conversation is new' means 'this message
-  // is the pair's first', so a retried first message brings newThread again (not threadUpdate)",
-  // and the reference server does so (src/messenger/sending.ts: `message.seq === 1`). The plan
-  // sets conversationExisted from the state before the event, so the retry sees an existing
-  // conversation and delivers threadUpdate: as an oracle it would fail a correct server.
-  it.fails('a retried first message brings newThread again', () => {
+  it('a retried first message brings newThread again', () => {
     const w = world(['ada', 'bob']);
     expect(events(w)).toEqual(['deliveredMessage', 'newThread', 'newMessage', 'unreadMessagesCount']);
     expect(events(w)).toEqual(['deliveredMessage', 'newThread', 'newMessage', 'unreadMessagesCount']);
   });
 
-  // Bug: the same decision says "deliveredMessage follows the receiver's stored delivery state" on
-  // a retry; the reference server uses the stored state (`delivered`). The plan evaluates
-  // `when: { online: $request.receiverid }` against presence now, so a receiver who had the
-  // message and has gone offline since gets no deliveredMessage on the retry.
-  it.fails('a retry after the receiver went offline still says deliveredMessage (it was delivered)', () => {
+  it('a retry after the receiver went offline still says deliveredMessage (it was delivered)', () => {
     const w = world(['ada', 'bob']);
     w.state.addConversation('c1', 'direct', ['ada', 'bob']);
     events(w);
@@ -579,14 +570,19 @@ describe('messenger: a retried send (CONVENTIONS.md §3.3: stored once, "its emi
     expect(events(w)[0]).toBe('deliveredMessage');
   });
 
-  // Bug: the same decision: "A messageid already used for a deleted message ... is refused (400 on
-  // messageid)" (the reference server's requireRepeatable). The plan treats it as any retry: it
-  // stores nothing and delivers the whole sequence about a deleted message.
-  it.fails('a retry naming a deleted message is refused with invalidRequest on messageid', () => {
+  it('a retry naming a deleted message is refused with invalidRequest on messageid', () => {
     const w = world(['ada', 'bob']);
     w.state.addConversation('c1', 'direct', ['ada', 'bob']);
     events(w);
     w.state.deleteMessage(w.state.message('m1')!);
     expect(refused(() => events(w))).toMatchObject({ kind: 'invalidRequest', status: 400, field: 'messageid' });
+  });
+
+  it('a file sent with the id of a text message is refused with invalidRequest on messageid, and stores nothing', () => {
+    const w = world(['ada', 'bob']);
+    events(w);
+    const media = { messageid: 'k1', senderid: 'ada', receiverid: 'bob', mimeType: 'image/png', file: new Uint8Array([0x89, 0x50]) };
+    expect(refused(() => send(root, w, 'sendMedia', media))).toMatchObject({ kind: 'invalidRequest', status: 400, field: 'messageid' });
+    expect(w.state.stored).toHaveLength(1);
   });
 });

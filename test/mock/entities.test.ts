@@ -1,11 +1,11 @@
 /**
  * What the mock learns from each spec about its entities: which field of a Thread, Room, Chat or
- * Message holds the id, the participants, the text, the unread count… (mock-server/entities.ts).
+ * Message holds the id, the participants, the text, the unread count… (mock-server/spec/entities.ts).
  * One table per spec, written from the specs by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { entityPlans } from '../../mock-server/entities.js';
-import { loadSpec as loadMockSpec } from '../../mock-server/spec.js';
+import { entityPlans } from '../../mock-server/spec/entities.js';
+import { loadSpec as loadMockSpec } from '../../mock-server/spec/spec.js';
 import { specPath } from '../helpers/specs.js';
 
 const cases: [string, string, Record<string, string>][] = [

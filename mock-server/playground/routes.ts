@@ -6,15 +6,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Route } from '../src/server/http.js';
+import type { Route } from '../../src/server/http.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const clientDist = join(dirname(createRequire(import.meta.url).resolve('socket.io-client/package.json')), 'dist');
 
 const FILES: Record<string, { file: string; type: string }> = {
-  '/_mock/playground/': { file: join(here, 'playground', 'index.html'), type: 'text/html; charset=utf-8' },
-  '/_mock/playground/app.js': { file: join(here, 'playground', 'app.js'), type: 'text/javascript; charset=utf-8' },
-  '/_mock/playground/style.css': { file: join(here, 'playground', 'style.css'), type: 'text/css; charset=utf-8' },
+  '/_mock/playground/': { file: join(here, 'index.html'), type: 'text/html; charset=utf-8' },
+  '/_mock/playground/app.js': { file: join(here, 'app.js'), type: 'text/javascript; charset=utf-8' },
+  '/_mock/playground/style.css': { file: join(here, 'style.css'), type: 'text/css; charset=utf-8' },
   '/_mock/playground/socket.io.esm.min.js': { file: join(clientDist, 'socket.io.esm.min.js'), type: 'text/javascript; charset=utf-8' },
 };
 

@@ -4,11 +4,11 @@
  * handler per client event, built from the spec's event list, and the lifecycle.
  */
 import type { Namespace, Server, Socket } from 'socket.io';
-import type { Actor, SocketDirectory } from '../src/behaviour/index.js';
-import { attachNamespace, type HandlerContext } from '../src/runtime/server.js';
-import type { NamespaceModel } from '../src/spec/model.js';
-import { namespaceSpecOf } from '../src/spec/namespace-spec.js';
-import type { MockContext } from './context.js';
+import type { Actor, SocketDirectory } from '../../src/behaviour/index.js';
+import { attachNamespace, type HandlerContext } from '../../src/runtime/server.js';
+import type { NamespaceModel } from '../../src/spec/model.js';
+import { namespaceSpecOf } from '../../src/spec/namespace-spec.js';
+import type { MockContext } from '../context.js';
 import type { EmitTarget } from './emits.js';
 import { authenticator, type AuthMode, type MockIdentity } from './handshake.js';
 import { compileLifecycle, type CompiledLifecycle } from './lifecycle.js';

@@ -4,7 +4,7 @@
  * examples of `Chat`, and ids inside them examples of `StoredId`. The mock uses them as realistic
  * bases for generated objects and to learn what its ids look like.
  */
-import type { ProtocolModel } from '../src/spec/model.js';
+import type { ProtocolModel } from '../../src/spec/model.js';
 import { refName, type SchemaIndex } from './schemas.js';
 
 function walk(index: SchemaIndex, schema: unknown, value: unknown, out: Map<string, unknown[]>, depth: number): void {

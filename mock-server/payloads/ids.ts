@@ -3,7 +3,7 @@
  * `UserId`) is learnt from the spec's own examples: ObjectIds where the document shows
  * ObjectIds, `u-ada` style ids where it shows those, integers where ids are integers.
  */
-import type { Random } from './random.js';
+import type { Random } from '../state/random.js';
 
 export type IdShape =
   | { kind: 'objectId' }

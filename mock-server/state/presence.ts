@@ -4,7 +4,7 @@
  * "connected".
  */
 import type { Server } from 'socket.io';
-import { userRoom } from '../src/runtime/errors.js';
+import { userRoom } from '../../src/runtime/errors.js';
 import type { UserKey } from './state.js';
 
 export class Presence {

@@ -6,7 +6,7 @@
  */
 import { Faker, base, en } from '@faker-js/faker';
 import { dominantShape, makeId, type IdShape } from './ids.js';
-import type { Random } from './random.js';
+import type { Random } from '../state/random.js';
 
 export type Hint =
   | 'id'

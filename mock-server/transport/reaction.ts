@@ -5,14 +5,14 @@
  * Validation, identity checks and the error event are the runtime's (`attachNamespace`).
  */
 import type { Socket } from 'socket.io';
-import { newScope, userIdIn, type Actor, type EmitPlan, type EventPlan, type RunEnv, type Scope } from '../src/behaviour/index.js';
-import { getPath, type Segment } from '../src/spec/paths.js';
-import type { MockContext } from './context.js';
+import { newScope, userIdIn, type Actor, type EmitPlan, type EventPlan, type RunEnv, type Scope } from '../../src/behaviour/index.js';
+import { getPath, type Segment } from '../../src/spec/paths.js';
+import type { MockContext } from '../context.js';
 import { compileMockEmit, type EmitTarget, type MockEmit } from './emits.js';
-import { isUserSchema } from './entities.js';
-import { Renderer } from './render.js';
-import { Store } from './state.js';
-import type { MockRecords } from './world.js';
+import { isUserSchema } from '../spec/entities.js';
+import { Renderer } from '../payloads/render.js';
+import { Store } from '../state/state.js';
+import type { MockRecords } from '../state/world.js';
 
 /** Who sent an event: a connected socket, or a fake peer (no socket). */
 export interface Origin {

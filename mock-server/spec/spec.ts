@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildModel, deref, refName as pointerName, type EventModel, type NamespaceModel, type ProtocolModel } from '../src/spec/model.js';
-import { readSpecFile, type SpecSource } from '../src/spec/source.js';
-import { specDir } from '../src/spec/files.js';
+import { buildModel, deref, refName as pointerName, type EventModel, type NamespaceModel, type ProtocolModel } from '../../src/spec/model.js';
+import { readSpecFile, type SpecSource } from '../../src/spec/source.js';
+import { specDir } from '../../src/spec/files.js';
 import { SchemaIndex } from './schemas.js';
 import { loadValidate, type Validate } from './validation.js';
 

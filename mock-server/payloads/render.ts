@@ -5,14 +5,14 @@
  * (unread counts, last message, read flags) brought up to date. Users' own fake conversations,
  * with their history, are made here the first time a list needs them.
  */
-import type { EntityPlan, FieldRole } from './entities.js';
-import { norm } from './entities.js';
+import type { EntityPlan, FieldRole } from '../spec/entities.js';
+import { norm } from '../spec/entities.js';
 import { fits } from './fits.js';
-import type { MockContext } from './context.js';
-import { clone } from '../src/spec/paths.js';
-import type { Random } from './random.js';
+import type { MockContext } from '../context.js';
+import { clone } from '../../src/spec/paths.js';
+import type { Random } from '../state/random.js';
 import { CHAT_LINES } from './realism.js';
-import type { ConversationKind, ConversationRecord, MessageRecord, Store, UserKey } from './state.js';
+import type { ConversationKind, ConversationRecord, MessageRecord, Store, UserKey } from '../state/state.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

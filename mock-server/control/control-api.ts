@@ -3,13 +3,13 @@
  * and the playground. See docs/mock.md for every endpoint with curl examples.
  */
 import type { IncomingMessage } from 'node:http';
-import { HttpError, readJson, sendJson, type Method, type Route } from '../src/server/http.js';
-import { isDynamic } from '../src/spec/model.js';
+import { HttpError, readJson, sendJson, type Method, type Route } from '../../src/server/http.js';
+import { isDynamic } from '../../src/spec/model.js';
 import type { Chatter } from './chatter.js';
-import { claimsFor, mockToken } from './handshake.js';
-import type { EmitTo, MockProtocol } from './protocol.js';
-import { fakeRequest } from './requests.js';
-import { Renderer } from './render.js';
+import { claimsFor, mockToken } from '../transport/handshake.js';
+import type { EmitTo, MockProtocol } from '../protocol.js';
+import { fakeRequest } from '../payloads/requests.js';
+import { Renderer } from '../payloads/render.js';
 
 export interface ControlDeps {
   readonly protocol: MockProtocol;

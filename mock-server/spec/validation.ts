@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Ajv, ValidateFunction } from 'ajv';
-import { createAjv } from '../src/spec/ajv.js';
-import { rebaseRefs } from '../src/spec/check.js';
-import { projectRoot, specDir } from '../src/spec/files.js';
-import { isDynamic, type EventModel, type ProtocolModel } from '../src/spec/model.js';
-import { SpecValidators, describePayloadError, type PayloadProblem } from '../src/spec/payloads.js';
+import { createAjv } from '../../src/spec/ajv.js';
+import { rebaseRefs } from '../../src/spec/check.js';
+import { projectRoot, specDir } from '../../src/spec/files.js';
+import { isDynamic, type EventModel, type ProtocolModel } from '../../src/spec/model.js';
+import { SpecValidators, describePayloadError, type PayloadProblem } from '../../src/spec/payloads.js';
 
 export type { PayloadProblem };
 

@@ -5,7 +5,7 @@
  * every payload is validated as a whole before it is emitted. Each schema's check is compiled
  * once into a function.
  */
-import type { SchemaIndex } from './schemas.js';
+import type { SchemaIndex } from '../spec/schemas.js';
 
 type Check = (value: unknown) => boolean;
 

@@ -5,14 +5,14 @@
  * mock answers it exactly as it answers a real client; or a peer comes online or goes offline,
  * and the lifecycle's emits follow. At `rate` actions per second per connected user.
  */
-import { ProtocolError } from '../src/runtime/errors.js';
-import type { EventModel } from '../src/spec/model.js';
-import { asList } from '../src/spec/vocabulary.js';
-import type { MockProtocol } from './protocol.js';
-import type { MockNamespace } from './namespace.js';
-import { Renderer } from './render.js';
-import { fakeRequest } from './requests.js';
-import type { ConversationRecord, UserKey } from './state.js';
+import { ProtocolError } from '../../src/runtime/errors.js';
+import type { EventModel } from '../../src/spec/model.js';
+import { asList } from '../../src/spec/vocabulary.js';
+import type { MockProtocol } from '../protocol.js';
+import type { MockNamespace } from '../transport/namespace.js';
+import { Renderer } from '../payloads/render.js';
+import { fakeRequest } from '../payloads/requests.js';
+import type { ConversationRecord, UserKey } from '../state/state.js';
 
 type Action = 'message' | 'typing' | 'read' | 'presence';
 

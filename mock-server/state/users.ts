@@ -4,7 +4,7 @@
  * requests, completed with a fake person that stays the same for a given seed and user.
  */
 import { hash32, Random } from './random.js';
-import type { Realism } from './realism.js';
+import type { Realism } from '../payloads/realism.js';
 import type { Profile, Store, UserKey, UserRecord } from './state.js';
 
 export interface RolesConfig {

@@ -10,9 +10,9 @@
  * 3. the field's name and type (`createdAt`, `unreadCount`, `participants`).
  * The result is a plan per entity schema, computed once per spec and unit-tested per spec.
  */
-import type { EventModel, ProtocolModel } from '../src/spec/model.js';
-import { asList, type Effect, type Emit, type ReceiveOperationExt } from '../src/spec/vocabulary.js';
-import { parsePath, type Segment } from '../src/spec/paths.js';
+import type { EventModel, ProtocolModel } from '../../src/spec/model.js';
+import { asList, type Effect, type Emit, type ReceiveOperationExt } from '../../src/spec/vocabulary.js';
+import { parsePath, type Segment } from '../../src/spec/paths.js';
 import { refName, type SchemaIndex } from './schemas.js';
 
 export type ConversationRole =

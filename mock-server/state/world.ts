@@ -3,9 +3,9 @@
  * with ids of the right shape from the spec's examples, the mock's clock, presence that counts
  * fake peers, and the request fields an entity shows remembered with what a request creates.
  */
-import type { BehaviourState, NewConversation, NewMessage } from '../src/behaviour/index.js';
-import { getPath, type Segment } from '../src/spec/paths.js';
-import type { MockContext } from './context.js';
+import type { BehaviourState, NewConversation, NewMessage } from '../../src/behaviour/index.js';
+import { getPath, type Segment } from '../../src/spec/paths.js';
+import type { MockContext } from '../context.js';
 import type { ConversationKind, ConversationRecord, MessageRecord, UserKey } from './state.js';
 
 export interface MockRecords {
@@ -125,6 +125,20 @@ export class MockWorld implements BehaviourState<MockRecords> {
 
   pin(conversation: ConversationRecord, message: MessageRecord, pinned: boolean): void {
     this.ctx.store.pin(conversation, message, pinned);
+  }
+
+  openedConversation(message: MessageRecord): boolean {
+    // Created by the same event: the clock ticks once per event.
+    const conv = this.ctx.store.conversations.get(message.conversationId);
+    return conv?.messages[0] === message.id && conv.createdAt === message.createdAt;
+  }
+
+  deliveredTo(message: MessageRecord, key: UserKey): boolean {
+    return !message.pending.has(key);
+  }
+
+  isFile(message: MessageRecord): boolean {
+    return message.mediaUrl !== undefined;
   }
 
   markDelivered(reader: UserKey): ReadonlySet<UserKey> {

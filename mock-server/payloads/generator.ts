@@ -6,13 +6,13 @@
  * whatever the order in which they are first needed.
  */
 import { generateSync, type JsonSchema as FakerSchema } from 'json-schema-faker';
-import type { EventModel } from '../src/spec/model.js';
+import type { EventModel } from '../../src/spec/model.js';
 import { fits } from './fits.js';
-import { clone } from '../src/spec/paths.js';
-import { Random, hash32 } from './random.js';
+import { clone } from '../../src/spec/paths.js';
+import { Random, hash32 } from '../state/random.js';
 import { hintFor, type Hint, type Realism } from './realism.js';
-import { refName, type SchemaIndex } from './schemas.js';
-import type { Logger } from './logger.js';
+import { refName, type SchemaIndex } from '../spec/schemas.js';
+import type { Logger } from '../logger.js';
 
 const HINT = 'x-mock-hint';
 const COMPONENT = 'x-mock-component';

@@ -5,14 +5,14 @@
  * event's `x-socketio` reads it: the actor fields name the user, the conversation fields name
  * the conversation, the text is a chat line, a message id names a message of the conversation.
  */
-import type { EventModel } from '../src/spec/model.js';
-import { asList, type ConversationRef } from '../src/spec/vocabulary.js';
-import type { MockContext } from './context.js';
-import { isUserSchema } from './entities.js';
-import { requestPath } from '../src/behaviour/index.js';
-import { deletePath, getPath, parsePath, setPath, type Segment } from '../src/spec/paths.js';
+import type { EventModel } from '../../src/spec/model.js';
+import { asList, type ConversationRef } from '../../src/spec/vocabulary.js';
+import type { MockContext } from '../context.js';
+import { isUserSchema } from '../spec/entities.js';
+import { requestPath } from '../../src/behaviour/index.js';
+import { deletePath, getPath, parsePath, setPath, type Segment } from '../../src/spec/paths.js';
 import { Renderer } from './render.js';
-import type { ConversationRecord, UserKey } from './state.js';
+import type { ConversationRecord, UserKey } from '../state/state.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -2,8 +2,8 @@
  * The spec's JSON Schemas, as the mock walks them: following `$ref`s, finding the schema of a
  * field, telling which component a value belongs to. Built once per spec.
  */
-import { deref, type JsonSchema, type ProtocolModel } from '../src/spec/model.js';
-import type { Path } from '../src/spec/paths.js';
+import { deref, type JsonSchema, type ProtocolModel } from '../../src/spec/model.js';
+import type { Path } from '../../src/spec/paths.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -5,12 +5,12 @@
  * With `--auth trust`, the spec's trust mode is accepted too (`auth.userid`, or an announce event).
  */
 import { decodeJwt } from 'jose';
-import { ProtocolError } from '../src/runtime/errors.js';
-import { claimsAuthenticator, type AuthMode, type ClaimsReader } from '../src/auth/authenticator.js';
-import { ClaimsRules } from '../src/auth/claims.js';
-import type { Credential, Identity } from '../src/runtime/server.js';
-import type { NamespaceModel, ProtocolModel } from '../src/spec/model.js';
-import { parsePath, setPath } from '../src/spec/paths.js';
+import { ProtocolError } from '../../src/runtime/errors.js';
+import { claimsAuthenticator, type AuthMode, type ClaimsReader } from '../../src/auth/authenticator.js';
+import { ClaimsRules } from '../../src/auth/claims.js';
+import type { Credential, Identity } from '../../src/runtime/server.js';
+import type { NamespaceModel, ProtocolModel } from '../../src/spec/model.js';
+import { parsePath, setPath } from '../../src/spec/paths.js';
 
 export type { AuthMode };
 

@@ -3,12 +3,12 @@
  * (CONVENTIONS.md §6) over the mock's state, each emit sent by the mock.
  */
 import type { Socket } from 'socket.io';
-import { newScope, type Actor, type LifecyclePlan } from '../src/behaviour/index.js';
-import type { MockContext } from './context.js';
+import { newScope, type Actor, type LifecyclePlan } from '../../src/behaviour/index.js';
+import type { MockContext } from '../context.js';
 import type { EmitTarget } from './emits.js';
 import { mockEmits, runEnv } from './reaction.js';
-import { Renderer } from './render.js';
-import type { MockRecords } from './world.js';
+import { Renderer } from '../payloads/render.js';
+import type { MockRecords } from '../state/world.js';
 
 export interface CompiledLifecycle {
   readonly empty: boolean;

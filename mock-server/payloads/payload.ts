@@ -4,15 +4,15 @@
  * message just stored, the conversation, the user's list of chats…), and the emit's `fields`
  * set last, so that what the spec says always wins. Compiled once per emit.
  */
-import type { EventModel } from '../src/spec/model.js';
-import type { MockContext } from './context.js';
-import { isUserSchema, locateEntities, type EntityLocation, type EntityPlan } from './entities.js';
-import { refName, type SchemaIndex } from './schemas.js';
-import { compileValue, type Evaluator, type Scope } from '../src/behaviour/index.js';
+import type { EventModel } from '../../src/spec/model.js';
+import type { MockContext } from '../context.js';
+import { isUserSchema, locateEntities, type EntityLocation, type EntityPlan } from '../spec/entities.js';
+import { refName, type SchemaIndex } from '../spec/schemas.js';
+import { compileValue, type Evaluator, type Scope } from '../../src/behaviour/index.js';
 import { fits } from './fits.js';
-import { clone, getPath, parsePath, setPath, type Fill, type Path, type Segment } from '../src/spec/paths.js';
+import { clone, getPath, parsePath, setPath, type Fill, type Path, type Segment } from '../../src/spec/paths.js';
 import type { Renderer, View } from './render.js';
-import type { MockRecords } from './world.js';
+import type { MockRecords } from '../state/world.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
