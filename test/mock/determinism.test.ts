@@ -4,12 +4,12 @@
  * of every spec over many seeds, validate and look real.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { examplesByComponent } from '../../mock-server/examples.js';
-import { PayloadFactory } from '../../mock-server/generator.js';
-import { Random } from '../../mock-server/random.js';
-import { learnIdShapes, Realism } from '../../mock-server/realism.js';
-import { SchemaIndex } from '../../mock-server/schemas.js';
-import { SchemaChecker } from '../../mock-server/validation.js';
+import { examplesByComponent } from '../../mock-server/spec/examples.js';
+import { PayloadFactory } from '../../mock-server/payloads/generator.js';
+import { Random } from '../../mock-server/state/random.js';
+import { learnIdShapes, Realism } from '../../mock-server/payloads/realism.js';
+import { SchemaIndex } from '../../mock-server/spec/schemas.js';
+import { SchemaChecker } from '../../mock-server/spec/validation.js';
 import { loadSpec } from '../helpers/specs.js';
 import { closeSessions, Session, VALIDATORS, type Protocol } from './helpers.js';
 
