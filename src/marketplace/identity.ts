@@ -73,11 +73,6 @@ export async function actorOf(core: ChatCore, ctx: Pick<HandlerContext, 'socket'
   return actor;
 }
 
-/** The actor of a socket if it was resolved already (on disconnect: never resolve anew). */
-export function knownActor(ctx: Pick<HandlerContext, 'socket'>): Actor | undefined {
-  return (ctx.socket.data as Record<string, unknown>)[ACTOR] as Actor | undefined;
-}
-
 /** The actor's role, narrowed to the chat roles (`/chat` admits no other). */
 export function chatRole(actor: Actor): ChatRole {
   if (actor.role === 'admin') throw new Error('an admin reached a /chat handler');

@@ -6,7 +6,8 @@
  */
 import type { ChatCore } from '../core/index.js';
 import type { PresenceContext, PresenceHandlers } from '../../generated/marketplace/server.js';
-import { actorOf, knownActor, userKeyOfUser, type Actor } from './identity.js';
+import { SocketSessions } from '../server/sessions.js';
+import { actorOf, userKeyOfUser, type Actor } from './identity.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { ok } from './wire.js';
 
@@ -16,22 +17,20 @@ export function presenceHandlers(core: ChatCore): PresenceHandlers {
   // connects while another leaves could be counted after the other's removal, and the user
   // would flicker offline and online again. (Across server nodes, the presence store decides.)
   const perUser = new KeyedQueue();
+  const sessions = new SocketSessions<Actor>(core, (actor) => actor.user.id);
   return {
     onConnect(ctx) {
       // Queued at once (the stub calls this synchronously on connection); resolved in turn.
       return perUser.run(ctx.userKey, async () => {
         const actor = await actorOf(core, ctx);
-        const first = await core.socketConnected(actor.user.id, ctx.socket.id);
-        if (first) await tellCounterparts(core, ctx, actor, 'userIsOnline');
+        if (await sessions.open(ctx.socket, actor)) await tellCounterparts(core, ctx, actor, 'userIsOnline');
       });
     },
     onDisconnect(ctx) {
       return perUser.run(ctx.userKey, async () => {
         // A socket whose connect handler failed was never counted.
-        const actor = knownActor(ctx);
-        if (actor === undefined) return;
-        const last = await core.socketDisconnected(actor.user.id, ctx.socket.id);
-        if (last) await tellCounterparts(core, ctx, actor, 'userIsOffline');
+        const closed = await sessions.close(ctx.socket);
+        if (closed?.last) await tellCounterparts(core, ctx, closed.session, 'userIsOffline');
       });
     },
   };

@@ -2,11 +2,11 @@
  * What every part of the messenger adapter shares for one server: the core, the id directory,
  * the sockets' sessions, and where the server is reachable.
  */
-import type { Socket } from 'socket.io';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Logger } from '../server/logger.js';
 import { mediaUrl } from '../server/media-route.js';
 import type { Wording } from '../server/refusals.js';
+import { SocketSessions } from '../server/sessions.js';
 import { Directory } from './directory.js';
 
 /**
@@ -29,7 +29,8 @@ export interface Session {
 
 export class MessengerContext {
   readonly directory: Directory;
-  readonly #sessions = new WeakMap<Socket, Session>();
+  /** Each socket's user, counted online while it is connected. */
+  readonly sessions: SocketSessions<Session>;
 
   constructor(
     readonly core: ChatCore,
@@ -38,14 +39,7 @@ export class MessengerContext {
     readonly publicUrl: () => string,
   ) {
     this.directory = new Directory(core);
-  }
-
-  session(socket: Socket): Session | undefined {
-    return this.#sessions.get(socket);
-  }
-
-  setSession(socket: Socket, session: Session): void {
-    this.#sessions.set(socket, session);
+    this.sessions = new SocketSessions(core, (session) => session.userId);
   }
 
   /** Where the participants of a conversation fetch a stored file. */

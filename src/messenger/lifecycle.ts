@@ -18,10 +18,9 @@ const PAGE = 100;
  * every counterpart gets the thread with `is_online` "1".
  */
 export async function onConnect(mc: MessengerContext, ctx: Context): Promise<void> {
-  const session = await identify(mc, ctx);
-  // Online before marking delivered: a message stored from now on is delivered at once, one
-  // stored before is still pending and is marked below. No message falls in between.
-  const first = await mc.core.socketConnected(session.userId, ctx.socket.id);
+  // Online (identified) before marking delivered: a message stored from now on is delivered at
+  // once, one stored before is still pending and is marked below. No message falls in between.
+  const { session, first } = await identify(mc, ctx);
   const { senders } = await mc.core.markDelivered(session.userId);
   if (senders.length > 0) {
     const ids = await mc.directory.externalIds(senders);
@@ -32,12 +31,10 @@ export async function onConnect(mc: MessengerContext, ctx: Context): Promise<voi
 
 /** A socket left: when it was the user's last, every counterpart gets the thread with `is_online` "0". */
 export async function onDisconnect(mc: MessengerContext, ctx: Context): Promise<void> {
-  const session = mc.session(ctx.socket);
-  if (session === undefined) return;
-  const last = await mc.core.socketDisconnected(session.userId, ctx.socket.id);
-  if (!last) return;
+  const closed = await mc.sessions.close(ctx.socket);
+  if (closed === undefined || !closed.last) return;
   try {
-    await announceStatus(mc, ctx, session);
+    await announceStatus(mc, ctx, closed.session);
   } catch (error) {
     // The server is shutting down (every socket leaves, then the store closes): nobody is
     // left to tell.

@@ -11,9 +11,10 @@ const claimText = (value: unknown): string | undefined => (typeof value === 'str
 
 /**
  * Records the socket's user in the core (created, or their profile refreshed from the token;
- * trust mode has no profile and keeps the stored one) and remembers it for the socket.
+ * trust mode has no profile and keeps the stored one) and opens the socket's session, which
+ * counts the user online. Resolves the session and whether this is the user's first socket.
  */
-export async function identify(mc: MessengerContext, ctx: Context): Promise<Session> {
+export async function identify(mc: MessengerContext, ctx: Context): Promise<{ session: Session; first: boolean }> {
   const user = await refusing(
     () =>
       mc.core.upsertUser({
@@ -26,8 +27,7 @@ export async function identify(mc: MessengerContext, ctx: Context): Promise<Sess
   );
   mc.directory.remember(user);
   const session = { userId: user.id, externalId: user.externalId };
-  mc.setSession(ctx.socket, session);
-  return session;
+  return { session, first: await mc.sessions.open(ctx.socket, session) };
 }
 
 /**
@@ -35,5 +35,5 @@ export async function identify(mc: MessengerContext, ctx: Context): Promise<Sess
  * unreachable), the first event makes it instead of failing for the connection's lifetime.
  */
 export async function sessionOf(mc: MessengerContext, ctx: Context): Promise<Session> {
-  return mc.session(ctx.socket) ?? identify(mc, ctx);
+  return mc.sessions.get(ctx.socket) ?? (await identify(mc, ctx)).session;
 }

@@ -9,6 +9,7 @@ import type { Context } from '../../generated/rooms/server.js';
 import type * as T from '../../generated/rooms/types.js';
 import { conversationRoom } from '../runtime/errors.js';
 import type { ChatCore, UserProfile } from '../core/index.js';
+import { SocketSessions } from '../server/sessions.js';
 
 /** Users of this protocol live in their own realm: a rooms `u-1` is not a messenger `u-1`. */
 export const REALM = 'rooms';
@@ -36,13 +37,15 @@ export function profileOf(
 }
 
 export class Sessions {
-  readonly #bySocket = new WeakMap<Socket, Session>();
+  readonly #sessions: SocketSessions<Session>;
 
-  constructor(private readonly core: ChatCore) {}
+  constructor(private readonly core: ChatCore) {
+    this.#sessions = new SocketSessions(core, (session) => session.userId);
+  }
 
   /** The socket's session, or undefined before it is opened. */
   get(socket: Socket): Session | undefined {
-    return this.#bySocket.get(socket);
+    return this.#sessions.get(socket);
   }
 
   /**
@@ -51,7 +54,7 @@ export class Sessions {
    * when `self` changed it.
    */
   async open(ctx: Context, self?: T.User): Promise<Session> {
-    const existing = this.#bySocket.get(ctx.socket);
+    const existing = this.#sessions.get(ctx.socket);
     if (existing !== undefined) {
       await this.#refresh(ctx, existing, self);
       return existing;
@@ -63,8 +66,7 @@ export class Sessions {
     // pending (harmless), never marked delivered to a socket that missed it.
     await this.joinRooms(ctx.socket, session);
     if (!ctx.socket.connected) return session;
-    this.#bySocket.set(ctx.socket, session);
-    await this.core.socketConnected(session.userId, ctx.socket.id);
+    await this.#sessions.open(ctx.socket, session);
     return session;
   }
 
@@ -76,10 +78,7 @@ export class Sessions {
 
   /** Forgets the socket; the user goes offline with their last socket. */
   async close(socket: Socket): Promise<void> {
-    const session = this.#bySocket.get(socket);
-    if (session === undefined) return;
-    this.#bySocket.delete(socket);
-    await this.core.socketDisconnected(session.userId, socket.id);
+    await this.#sessions.close(socket);
   }
 
   async #refresh(ctx: Context, session: Session, self?: T.User): Promise<void> {

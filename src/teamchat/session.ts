@@ -4,10 +4,10 @@
  * `teamchat`. Each socket resolves its user once, and is counted in presence from then on so
  * that stored messages are marked delivered to online members (CONVENTIONS.md §3.3).
  */
-import type { Socket } from 'socket.io';
 import { ProtocolError, type Context } from '../../generated/teamchat/server.js';
 import type { ChatCore } from '../core/index.js';
 import { refusing } from '../server/refusals.js';
+import { SocketSessions } from '../server/sessions.js';
 import { isUsableUserId } from './user-ids.js';
 
 /** The realm of teamchat users in the core. */
@@ -20,17 +20,19 @@ export interface SessionUser {
 }
 
 export class Sessions {
-  // Keyed by socket, not by user: a socket's state dies with it, and deliveries never look here.
-  readonly #bySocket = new WeakMap<Socket, SessionUser>();
+  // Deliveries never look here: they go to user rooms.
+  readonly #sessions: SocketSessions<SessionUser>;
 
-  constructor(private readonly core: ChatCore) {}
+  constructor(private readonly core: ChatCore) {
+    this.#sessions = new SocketSessions(core, (session) => session.id);
+  }
 
   /**
    * The connected user of the socket behind `ctx`, created or refreshed in the core on first
    * use (the profile from the token's names, when there is a token).
    */
   async userOf(ctx: Context): Promise<SessionUser> {
-    const known = this.#bySocket.get(ctx.socket);
+    const known = this.#sessions.get(ctx.socket);
     if (known !== undefined && known.externalId === ctx.userId) return known;
     if (!ctx.userId) throw new ProtocolError('unauthenticated', "send 'connectRooms' first");
     if (!isUsableUserId(ctx.userId)) {
@@ -43,17 +45,13 @@ export class Sessions {
         : await this.core.upsertUser({ realm: REALM, externalId: ctx.userId, name }),
     );
     const session = { externalId: ctx.userId, id: user.id };
-    this.#bySocket.set(ctx.socket, session);
-    await this.core.socketConnected(user.id, ctx.socket.id);
+    await this.#sessions.open(ctx.socket, session);
     return session;
   }
 
   /** Forgets a disconnected socket (the user goes offline with their last socket). */
   async disconnected(ctx: Context): Promise<void> {
-    const session = this.#bySocket.get(ctx.socket);
-    if (session === undefined) return;
-    this.#bySocket.delete(ctx.socket);
-    await this.core.socketDisconnected(session.id, ctx.socket.id);
+    await this.#sessions.close(ctx.socket);
   }
 }
 
