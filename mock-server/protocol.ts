@@ -26,7 +26,8 @@ import { loadSpec, type LoadedSpec } from './spec/spec.js';
 import { Store, type ConversationKind, type UserKey } from './state/state.js';
 import { Users, type RolesConfig } from './state/users.js';
 import { MockWorld, type MockRecords } from './state/world.js';
-import { patternOf, SchemaChecker } from './spec/validation.js';
+import { patternOf } from '../src/spec/event-validators.js';
+import { SchemaChecker } from './spec/validation.js';
 import type { AuthMode } from './transport/handshake.js';
 
 export interface ProtocolOptions {

@@ -8,7 +8,7 @@ import { buildModel, deref, refName as pointerName, type EventModel, type Namesp
 import { readSpecFile, type SpecSource } from '../../src/spec/source.js';
 import { specDir } from '../../src/spec/files.js';
 import { SchemaIndex } from './schemas.js';
-import { loadValidate, type Validate } from './validation.js';
+import { loadValidate, type Validate } from '../../src/spec/event-validators.js';
 
 export interface LoadedSpec {
   readonly source: SpecSource;
