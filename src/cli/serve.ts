@@ -6,7 +6,7 @@ import { parseAllowedOrigins } from '../server/origins.js';
 import { DEFAULT_FLOW_CONTROL, type Rate } from '../runtime/flow-control.js';
 import { createLogger } from '../server/logger.js';
 import { PROTOCOL_NAMES } from '../server/protocols.js';
-import { serve, servableProtocols } from '../server/serve.js';
+import { serve } from '../server/serve.js';
 import { parseOptions, UsageError, type Command } from './command.js';
 
 function rateText(rate: Rate): string {
@@ -18,7 +18,7 @@ export const serveCommand: Command = {
   summary: 'run the reference chat servers (one port per protocol)',
   help: `Usage: parley serve [options]
 
-Runs the reference servers of every protocol that has one, each on its own port, on
+Runs the reference servers of every protocol, each on its own port, on
 one chat core: SQLite in ./data by default, PostgreSQL when DATABASE_URL or --db says so.
 Prints the addresses, and how to get a token, at start. SIGTERM or Ctrl-C stops
 gracefully: no new connections, in-flight writes finished, database closed.
@@ -77,11 +77,9 @@ docs/security.md says what each protects against.`,
       console.log(this.help);
       return 0;
     }
-    const available = await servableProtocols();
-    const protocols = values.protocol ?? available;
+    const protocols = values.protocol ?? PROTOCOL_NAMES;
     for (const p of protocols) {
       if (!PROTOCOL_NAMES.includes(p)) throw new UsageError(`unknown protocol '${p}' (known: ${PROTOCOL_NAMES.join(', ')})`);
-      if (!available.includes(p)) throw new UsageError(`'${p}' has no reference server yet (available: ${available.join(', ') || 'none'})`);
     }
     if (protocols.length === 0) throw new UsageError('no protocol to serve');
     const port = values.port === undefined ? undefined : Number(values.port);

@@ -2,7 +2,6 @@
  * The marketplace reference server: the generated stub's two namespaces (`/presence`, `/chat`)
  * on the chat core, and the HTTP endpoints media are uploaded to and served from.
  */
-import type { Server } from 'socket.io';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { AdapterDeps, ProtocolAdapter } from '../server/adapter.js';
 import { attachMarketplace, marketplaceServerOptions, type Credential } from '../../generated/marketplace/server.js';
@@ -22,27 +21,28 @@ function authenticatorOf(deps: AdapterDeps): Authenticate {
   };
 }
 
-export const adapter: ProtocolAdapter = {
-  serverOptions: marketplaceServerOptions,
+export function marketplaceAdapter(deps: AdapterDeps): ProtocolAdapter {
+  const { core } = deps;
+  const authenticate = authenticatorOf(deps);
+  const mediaUrl = mediaUrlOf(deps.publicUrl);
+  return {
+    serverOptions: marketplaceServerOptions,
 
-  attach(io: Server, deps: AdapterDeps) {
-    const { core } = deps;
-    // The same namespace object the stub registers `/presence` on.
-    const online = new OnlineStatus(core, io.of('/presence'));
-    const mediaUrl = mediaUrlOf(deps.publicUrl);
-    attachMarketplace(
-      io,
-      { presence: presenceHandlers(core), chat: chatHandlers({ core, online, mediaUrl }) },
-      {
-        authenticate: authenticatorOf(deps),
-        // The presence-first rule of `/chat`.
-        isOnline: (userKey) => online.isOnline(userKey),
-        ...deps.attachOptions,
-      },
-    );
-  },
+    attach(io) {
+      // The same namespace object the stub registers `/presence` on.
+      const online = new OnlineStatus(core, io.of('/presence'));
+      attachMarketplace(
+        io,
+        { presence: presenceHandlers(core), chat: chatHandlers({ core, online, mediaUrl }) },
+        {
+          authenticate,
+          // The presence-first rule of `/chat`.
+          isOnline: (userKey) => online.isOnline(userKey),
+          ...deps.attachOptions,
+        },
+      );
+    },
 
-  routes(deps: AdapterDeps) {
-    return mediaRoutes({ core: deps.core, authenticate: authenticatorOf(deps), mediaUrl: mediaUrlOf(deps.publicUrl) });
-  },
-};
+    routes: () => mediaRoutes({ core, authenticate, mediaUrl }),
+  };
+}

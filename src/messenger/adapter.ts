@@ -4,50 +4,33 @@
  * and the media files `sendMedia` stored.
  *
  * @example
- * // parley serve --protocol messenger  (finds this module by its folder)
+ * // parley serve --protocol messenger  (src/server/adapters.ts names this adapter)
  * const server = await startProtocolServer({ protocol: 'messenger', port: 4100, core, auth, logger });
  */
 import { attachMessenger, messengerServerOptions, type Emitter } from '../../generated/messenger/server.js';
 import type { AdapterDeps, ProtocolAdapter } from '../server/adapter.js';
+import { mediaRoute } from '../server/media-route.js';
 import { chatRoutes } from './chat-routes.js';
 import { MessengerContext } from './context.js';
 import { messengerHandlers } from './handlers.js';
-import { mediaRoute } from '../server/media-route.js';
-import { HttpAccess, mediaAccess, messengerAuthenticator, type Authenticate } from './http-access.js';
+import { HttpAccess, mediaAccess, messengerAuthenticator } from './http-access.js';
 
-/** What `attach` and `routes` of one server share (the server calls both with the same deps). */
-interface Server {
-  readonly context: MessengerContext;
-  readonly authenticate: Authenticate;
-  emit?: Emitter;
+export function messengerAdapter(deps: AdapterDeps): ProtocolAdapter {
+  const context = new MessengerContext(deps.core, deps.logger, deps.publicUrl);
+  const authenticate = messengerAuthenticator(deps);
+  // The namespace's emitter once attached: an HTTP change (mark as read) pushes to the sockets too.
+  let emit: Emitter | undefined;
+  return {
+    serverOptions: messengerServerOptions,
+
+    attach(io) {
+      const attached = attachMessenger(io, { root: messengerHandlers(context) }, { authenticate, ...deps.attachOptions });
+      emit = attached.root.emit;
+    },
+
+    routes() {
+      const access = new HttpAccess(authenticate, deps.model);
+      return [...chatRoutes(context, access, () => emit), mediaRoute(deps.core, mediaAccess(access, context.directory))];
+    },
+  };
 }
-
-const servers = new WeakMap<AdapterDeps, Server>();
-
-function serverOf(deps: AdapterDeps): Server {
-  let server = servers.get(deps);
-  if (server === undefined) {
-    server = { context: new MessengerContext(deps.core, deps.logger, deps.publicUrl), authenticate: messengerAuthenticator(deps) };
-    servers.set(deps, server);
-  }
-  return server;
-}
-
-export const adapter: ProtocolAdapter = {
-  serverOptions: messengerServerOptions,
-
-  attach(io, deps) {
-    const server = serverOf(deps);
-    const attached = attachMessenger(io, { root: messengerHandlers(server.context) }, {
-      authenticate: server.authenticate,
-      ...deps.attachOptions,
-    });
-    server.emit = attached.root.emit;
-  },
-
-  routes(deps) {
-    const server = serverOf(deps);
-    const access = new HttpAccess(server.authenticate, deps.model);
-    return [...chatRoutes(server.context, access, () => server.emit), mediaRoute(deps.core, mediaAccess(access, server.context.directory))];
-  },
-};

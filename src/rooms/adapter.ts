@@ -3,7 +3,6 @@
  * filled with the chat core. Socket.IO 4 with Engine.IO v3 accepted, so the original's
  * socket.io-client 2.x apps connect unchanged (their token in `?token=`).
  */
-import type { Server } from 'socket.io';
 import { attachRooms, roomsServerOptions, type Context, type Handlers } from '../../generated/rooms/server.js';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { AdapterDeps, ProtocolAdapter } from '../server/adapter.js';
@@ -47,19 +46,23 @@ function rootNamespace(deps: AdapterDeps) {
   return namespace;
 }
 
-export const adapter: ProtocolAdapter = {
-  serverOptions: roomsServerOptions,
-  attach(io: Server, deps: AdapterDeps) {
-    if (deps.auth.mode === 'trust') {
-      deps.logger.warn(
-        { auth: 'trust' },
-        "rooms: --auth trust: a socket without a token is whoever its first 'connected' event names (user.user_id), unverified",
+/** Rooms has no HTTP routes: everything goes over the socket. */
+export function roomsAdapter(deps: AdapterDeps): ProtocolAdapter {
+  return {
+    serverOptions: roomsServerOptions,
+    attach(io) {
+      if (deps.auth.mode === 'trust') {
+        deps.logger.warn(
+          { auth: 'trust' },
+          "rooms: --auth trust: a socket without a token is whoever its first 'connected' event names (user.user_id), unverified",
+        );
+      }
+      attachRooms(
+        io,
+        { root: roomsHandlers(deps) },
+        { authenticate: createAuthenticator(deps.model, rootNamespace(deps), deps.auth), ...deps.attachOptions },
       );
-    }
-    attachRooms(
-      io,
-      { root: roomsHandlers(deps) },
-      { authenticate: createAuthenticator(deps.model, rootNamespace(deps), deps.auth), ...deps.attachOptions },
-    );
-  },
-};
+    },
+    routes: () => [],
+  };
+}

@@ -1,7 +1,8 @@
 /**
- * What a protocol adapter (src/<protocol>/adapter.ts) provides to the server: it fills the
- * generated stub's handlers with the chat core, and may add HTTP routes. The server finds the
- * adapter of a protocol by its folder, so `parley serve` serves the protocols that exist.
+ * What a protocol adapter (src/<protocol>/adapter.ts) is: a function of the server's
+ * dependencies that returns the protocol's parts for that server, its Socket.IO handlers and its
+ * HTTP routes, which share their state (an emitter, caches, sessions) by closure. Every protocol
+ * has the same shape; src/server/adapters.ts lists them.
  */
 import type { Server, ServerOptions } from 'socket.io';
 import type { ChatCore } from '../core/chat-core.js';
@@ -23,25 +24,22 @@ export interface AdapterDeps {
   readonly attachOptions: Pick<AttachOptions, 'validateOutgoing' | 'logger' | 'flowControl' | 'checkSequences'>;
 }
 
+/** A protocol's parts for one server. The server calls `routes` first, then `attach`. */
 export interface ProtocolAdapter {
   /** Socket.IO options the protocol needs (the generated `<protocol>ServerOptions`). */
-  readonly serverOptions: Partial<ServerOptions>;
+  readonly serverOptions?: Partial<ServerOptions>;
   /** Registers the protocol's namespaces and handlers. */
-  attach(io: Server, deps: AdapterDeps): void | Promise<void>;
-  /** Companion HTTP routes (REST endpoints, media). */
-  routes?(deps: AdapterDeps): Route[];
+  attach(io: Server): void | Promise<void>;
+  /** Companion HTTP routes (REST endpoints, media); none for a protocol without any. */
+  routes(): Route[];
 }
 
-/** The adapter of a protocol, or undefined when src/<protocol>/adapter.ts does not exist yet. */
-export async function loadAdapter(protocol: string): Promise<ProtocolAdapter | undefined> {
-  try {
-    const module = (await import(`../${protocol}/adapter.ts`)) as { adapter?: ProtocolAdapter };
-    return module.adapter;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      if (String((error as Error).message).includes(`/${protocol}/adapter`)) return undefined;
-    }
-    throw error;
-  }
-}
+/**
+ * Builds a protocol's adapter for one server.
+ *
+ * @example
+ * const adapter = messengerAdapter(deps);
+ * const routes = adapter.routes();
+ * await adapter.attach(new Server(http, adapter.serverOptions));
+ */
+export type AdapterFactory = (deps: AdapterDeps) => ProtocolAdapter;

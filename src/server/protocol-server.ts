@@ -6,7 +6,8 @@ import type { ChatCore } from '../core/chat-core.js';
 import type { AuthenticatorOptions } from '../auth/authenticator.js';
 import { buildModel } from '../spec/model.js';
 import { readSpecFile } from '../spec/source.js';
-import { loadAdapter, type AdapterDeps } from './adapter.js';
+import type { AdapterDeps } from './adapter.js';
+import { adapterOf } from './adapters.js';
 import type { FlowControlOptions } from '../runtime/flow-control.js';
 import { DEFAULT_MAX_PACKETS_PER_REQUEST, limitPollingPackets, refuseOtherMethods } from './engine-limits.js';
 import { createRequestHandler, sendJson, type Route } from './http.js';
@@ -45,10 +46,9 @@ export interface RunningProtocolServer {
   close(): Promise<void>;
 }
 
-/** Starts a protocol's server; resolves once it listens. Throws when the protocol has no adapter. */
+/** Starts a protocol's server; resolves once it listens. Throws for a name that is not a protocol's. */
 export async function startProtocolServer(options: ProtocolServerOptions): Promise<RunningProtocolServer> {
-  const adapter = await loadAdapter(options.protocol);
-  if (!adapter) throw new Error(`no reference server for '${options.protocol}' yet (src/${options.protocol}/adapter.ts)`);
+  const createAdapter = adapterOf(options.protocol);
   const model = buildModel(readSpecFile(specPathOf(options.protocol)));
   const logger = options.logger.child({ protocol: options.protocol });
   const host = options.host ?? '127.0.0.1';
@@ -72,7 +72,8 @@ export async function startProtocolServer(options: ProtocolServerOptions): Promi
     path: '/healthz',
     handle: (_req, res) => sendJson(res, 200, { status: 'ok', protocol: options.protocol, database: options.core.dialect }),
   };
-  const routes = [health, ...(adapter.routes?.(deps) ?? [])];
+  const adapter = createAdapter(deps);
+  const routes = [health, ...adapter.routes()];
   const http = createServer(createRequestHandler(routes, logger, origins));
   const io = new Server(http, {
     ...adapter.serverOptions,
@@ -83,7 +84,7 @@ export async function startProtocolServer(options: ProtocolServerOptions): Promi
   });
   limitPollingPackets(io, options.maxPacketsPerRequest ?? DEFAULT_MAX_PACKETS_PER_REQUEST, logger);
   refuseOtherMethods(io);
-  await adapter.attach(io, deps);
+  await adapter.attach(io);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port, host, () => resolve());

@@ -2,7 +2,17 @@
 import { join } from 'node:path';
 import { specDir } from '../spec/files.js';
 
-export const PROTOCOL_NAMES: readonly string[] = ['messenger', 'rooms', 'marketplace', 'teamchat'];
+const NAMES = ['messenger', 'rooms', 'marketplace', 'teamchat'] as const;
+
+/** A protocol's name; src/server/adapters.ts has an adapter for each (the compiler checks). */
+export type ProtocolName = (typeof NAMES)[number];
+
+/** The protocols, in the project's order; typed as strings so that any name can be looked up. */
+export const PROTOCOL_NAMES: readonly string[] = NAMES;
+
+export function isProtocolName(name: string): name is ProtocolName {
+  return PROTOCOL_NAMES.includes(name);
+}
 
 /** The spec file of a protocol. */
 export function specPathOf(protocol: string): string {

@@ -1,4 +1,4 @@
-/** `parley serve`: the reference servers of every protocol that has one, on one chat core. */
+/** `parley serve`: the reference servers of the protocols, on one chat core. */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ChatCore } from '../core/chat-core.js';
@@ -7,14 +7,13 @@ import type { AuthenticatorOptions } from '../auth/authenticator.js';
 import type { FlowControlOptions } from '../runtime/flow-control.js';
 import { buildModel } from '../spec/model.js';
 import { readSpecFile } from '../spec/source.js';
-import { loadAdapter } from './adapter.js';
 import { ConfigError } from './config.js';
 import type { Logger } from './logger.js';
 import { startProtocolServer, type RunningProtocolServer } from './protocol-server.js';
 import { PROTOCOL_NAMES, specPathOf } from './protocols.js';
 
 export interface ServeOptions {
-  /** The protocols to serve (default: all that have a reference server). */
+  /** The protocols to serve (default: all of them, in PROTOCOL_NAMES' order). */
   readonly protocols?: readonly string[];
   /** The port, when serving one protocol (default: the spec's `local` server port). */
   readonly port?: number;
@@ -42,19 +41,13 @@ export interface RunningServers {
   close(): Promise<void>;
 }
 
-/** The protocols that have a reference server, in the project's order. */
-export async function servableProtocols(): Promise<string[]> {
-  const found = await Promise.all(PROTOCOL_NAMES.map(async (p) => ((await loadAdapter(p)) ? p : undefined)));
-  return found.filter((p): p is string => p !== undefined);
-}
-
 /** The default port of a protocol: its spec's `local` server. */
 export function defaultPort(protocol: string): number {
   return buildModel(readSpecFile(specPathOf(protocol))).port ?? 0;
 }
 
 export async function serve(options: ServeOptions): Promise<RunningServers> {
-  const protocols = options.protocols ?? (await servableProtocols());
+  const protocols = options.protocols ?? PROTOCOL_NAMES;
   const host = options.host ?? '127.0.0.1';
   const trusting = protocols.filter((p) => options.auth(p).mode === 'trust');
   if (trusting.length && !isLoopback(host) && !options.forceTrust) {

@@ -45,33 +45,30 @@ export function teamchatHandlers(s: Services): Handlers {
   };
 }
 
-export const adapter: ProtocolAdapter = {
-  serverOptions: teamchatServerOptions,
+export function teamchatAdapter(deps: AdapterDeps): ProtocolAdapter {
+  const namespace = deps.model.namespaces.find((n) => n.path === '/');
+  if (namespace === undefined) throw new Error('teamchat: the spec has no / namespace');
+  // The socket handshake's; the HTTP routes verify the same tokens (and require one in every mode).
+  const authenticate = createAuthenticator(deps.model, namespace, deps.auth);
+  return {
+    serverOptions: teamchatServerOptions,
 
-  attach(io, deps: AdapterDeps) {
-    const namespace = deps.model.namespaces.find((n) => n.path === '/');
-    if (namespace === undefined) throw new Error('teamchat: the spec has no / namespace');
-    if (deps.auth.mode === 'trust') {
-      deps.logger.warn(
-        'teamchat --auth trust: a connection becomes whichever user_id its first connectRooms names, unverified (for existing clients only)',
-      );
-    }
-    const services: Services = {
-      core: deps.core,
-      sessions: new Sessions(deps.core),
-      rooms: new RoomMembersCache(deps.core),
-      publicUrl: deps.publicUrl,
-      logger: deps.logger,
-    };
-    attachTeamchat(
-      io,
-      { root: teamchatHandlers(services) },
-      {
-        authenticate: createAuthenticator(deps.model, namespace, deps.auth),
-        ...deps.attachOptions,
-      },
-    );
-  },
+    attach(io) {
+      if (deps.auth.mode === 'trust') {
+        deps.logger.warn(
+          'teamchat --auth trust: a connection becomes whichever user_id its first connectRooms names, unverified (for existing clients only)',
+        );
+      }
+      const services: Services = {
+        core: deps.core,
+        sessions: new Sessions(deps.core),
+        rooms: new RoomMembersCache(deps.core),
+        publicUrl: deps.publicUrl,
+        logger: deps.logger,
+      };
+      attachTeamchat(io, { root: teamchatHandlers(services) }, { authenticate, ...deps.attachOptions });
+    },
 
-  routes: (deps) => mediaRoutes(deps),
-};
+    routes: () => mediaRoutes(deps, authenticate),
+  };
+}

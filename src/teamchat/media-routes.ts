@@ -13,11 +13,10 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Attachment } from '../../generated/teamchat/types.js';
-import { createAuthenticator } from '../auth/authenticator.js';
 import { DEFAULT_MAX_MEDIA_BYTES } from '../core/index.js';
 import type { AdapterDeps } from '../server/adapter.js';
 import { bearerToken, HttpError, readBody, sendJson, type Route } from '../server/http.js';
-import { requestIdentity } from '../auth/http.js';
+import { requestIdentity, type Authenticate } from '../auth/http.js';
 import { mediaRoute, mediaUrl } from '../server/media-route.js';
 import { REALM } from './session.js';
 
@@ -27,15 +26,12 @@ const MEDIA_ID = /^[0-9a-f]{24}$/;
 /** Types that say nothing about the content: the store sniffs it instead. */
 const UNDECLARED = new Set(['', 'application/octet-stream']);
 
-export function mediaRoutes(deps: AdapterDeps): Route[] {
-  const namespace = deps.model.namespaces.find((n) => n.path === '/');
-  if (namespace === undefined) throw new Error('teamchat: the spec has no / namespace');
-  const authenticate = createAuthenticator(deps.model, namespace, deps.auth);
-
+/** The routes, verifying tokens with `authenticate`, the handshake authenticator of `/`. */
+export function mediaRoutes(deps: Pick<AdapterDeps, 'core' | 'publicUrl'>, authenticate: Authenticate): Route[] {
   /** The user id (the JWT's `sub`) of a request; 401 without a valid token (HTTP needs a JWT in every auth mode). */
   const userIdOf = async (request: IncomingMessage, url: URL, queryToken: boolean): Promise<string> => {
     if (bearerToken(request) === undefined && !(queryToken && url.searchParams.has('token'))) throw new HttpError(401, 'a bearer token is required (Authorization: Bearer <JWT>)');
-    return (await requestIdentity(authenticate, request, url, { namespace: namespace.path, queryToken })).userId;
+    return (await requestIdentity(authenticate, request, url, { namespace: '/', queryToken })).userId;
   };
 
   const upload: Route = {

@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Server } from 'socket.io';
 import type { ChatCore } from '../../src/core/index.js';
-import { adapter } from '../../src/rooms/adapter.js';
+import { roomsAdapter } from '../../src/rooms/adapter.js';
 import { specPathOf } from '../../src/server/protocols.js';
 import { buildModel } from '../../src/spec/model.js';
 import { readSpecFile } from '../../src/spec/source.js';
@@ -129,14 +129,14 @@ describe('rooms trust mode', () => {
     const warnings: string[] = [];
     const logger = { warn: (_details: unknown, message: string) => warnings.push(message), error: () => undefined };
     // No HTTP server: attaching only registers the namespace, so there is nothing to close.
-    await adapter.attach(new Server(), {
+    await roomsAdapter({
       core: undefined as never,
       model: buildModel(readSpecFile(specPathOf('rooms'))),
       logger: logger as never,
       auth: { key: TEST_KEY, mode: 'trust' },
       publicUrl: () => 'http://127.0.0.1',
       attachOptions: { validateOutgoing: true },
-    });
+    }).attach(new Server());
     expect(warnings).toEqual([expect.stringMatching(/trust.*unverified/)]);
   });
 });

@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import { Server } from 'socket.io';
 import { expect, it, vi } from 'vitest';
 import { connectTeamchat } from '../../generated/teamchat/client.js';
-import { adapter } from '../../src/teamchat/adapter.js';
+import { teamchatAdapter } from '../../src/teamchat/adapter.js';
 import type { Logger } from '../../src/server/logger.js';
 import { nextEvent } from '../helpers/net.js';
 import { TEST_KEY } from '../helpers/servers.js';
@@ -121,14 +121,14 @@ describeEachBackend('teamchat handshake in trust mode', (backend) => {
     const logger = { warn, error: vi.fn(), info: vi.fn(), debug: vi.fn(), child: () => logger } as unknown as Logger;
     // Not bound to an HTTP server: nothing listens, nothing to close.
     const io = new Server();
-    await adapter.attach(io, {
+    await teamchatAdapter({
       core: t.server().core,
       model: loadSpec('teamchat').model,
       logger,
       auth: { key: TEST_KEY, mode: 'trust' },
       publicUrl: () => 'http://127.0.0.1:1',
       attachOptions: { validateOutgoing: true },
-    });
+    }).attach(io);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/trust.*unverified/));
   });
 });
