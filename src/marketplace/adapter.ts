@@ -2,8 +2,7 @@
  * The marketplace reference server: the generated stub's two namespaces (`/presence`, `/chat`)
  * on the chat core, and the HTTP endpoints media are uploaded to and served from.
  */
-import { createAuthenticator } from '../auth/authenticator.js';
-import type { AdapterDeps, ProtocolAdapter } from '../server/adapter.js';
+import { namespaceAuthenticator, type AdapterDeps, type ProtocolAdapter } from '../server/adapter.js';
 import { attachMarketplace, marketplaceServerOptions, type Credential } from '../../generated/marketplace/server.js';
 import { chatHandlers } from './chat-handlers.js';
 import type { Authenticate } from './http-auth.js';
@@ -13,7 +12,7 @@ import { presenceHandlers } from './presence-handlers.js';
 
 /** One authenticator per namespace, each shaped by that namespace's handshake in the spec. */
 function authenticatorOf(deps: AdapterDeps): Authenticate {
-  const byPath = new Map(deps.model.namespaces.map((ns) => [ns.path, createAuthenticator(deps.model, ns, deps.auth)]));
+  const byPath = new Map(deps.model.namespaces.map((ns) => [ns.path, namespaceAuthenticator(deps, ns.path)]));
   return async (credential: Credential) => {
     const authenticate = byPath.get(credential.namespace);
     if (authenticate === undefined) throw new Error(`no handshake for namespace ${credential.namespace}`);

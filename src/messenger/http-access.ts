@@ -6,8 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ProtocolError } from '../../generated/messenger/server.js';
-import { createAuthenticator } from '../auth/authenticator.js';
-import type { AdapterDeps } from '../server/adapter.js';
+import { namespaceAuthenticator, type AdapterDeps } from '../server/adapter.js';
 import { HttpError } from '../server/http.js';
 import type { MediaAccess } from '../server/media-route.js';
 import { requestIdentity, type Authenticate } from '../auth/http.js';
@@ -30,9 +29,7 @@ export function userIdTest(model: ProtocolModel): (value: unknown) => value is s
  * that is not a valid user id is refused here, before it could reach a payload.
  */
 export function messengerAuthenticator(deps: AdapterDeps): Authenticate {
-  const namespace = deps.model.namespaces.find((n) => n.path === '/');
-  if (namespace === undefined) throw new Error(`${deps.model.protocol}: the spec has no '/' namespace`);
-  const authenticate = createAuthenticator(deps.model, namespace, deps.auth);
+  const authenticate = namespaceAuthenticator(deps);
   const isUserId = userIdTest(deps.model);
   return async (credential) => {
     const identity = await authenticate(credential);

@@ -4,8 +4,7 @@
  * socket.io-client 2.x apps connect unchanged (their token in `?token=`).
  */
 import { attachRooms, roomsServerOptions, type Context, type Handlers } from '../../generated/rooms/server.js';
-import { createAuthenticator } from '../auth/authenticator.js';
-import type { AdapterDeps, ProtocolAdapter } from '../server/adapter.js';
+import { namespaceAuthenticator, type AdapterDeps, type ProtocolAdapter } from '../server/adapter.js';
 import { getChats, newRoomCreate } from './rooms.js';
 import { newMessage } from './messages.js';
 import { onlineStatus } from './online.js';
@@ -40,12 +39,6 @@ export function roomsHandlers(deps: Pick<AdapterDeps, 'core'>): Handlers {
   };
 }
 
-function rootNamespace(deps: AdapterDeps) {
-  const namespace = deps.model.namespaces.find((ns) => ns.path === '/');
-  if (namespace === undefined) throw new Error('asyncapi/rooms.yaml has no `/` namespace');
-  return namespace;
-}
-
 /** Rooms has no HTTP routes: everything goes over the socket. */
 export function roomsAdapter(deps: AdapterDeps): ProtocolAdapter {
   return {
@@ -57,11 +50,7 @@ export function roomsAdapter(deps: AdapterDeps): ProtocolAdapter {
           "rooms: --auth trust: a socket without a token is whoever its first 'connected' event names (user.user_id), unverified",
         );
       }
-      attachRooms(
-        io,
-        { root: roomsHandlers(deps) },
-        { authenticate: createAuthenticator(deps.model, rootNamespace(deps), deps.auth), ...deps.attachOptions },
-      );
+      attachRooms(io, { root: roomsHandlers(deps) }, { authenticate: namespaceAuthenticator(deps), ...deps.attachOptions });
     },
     routes: () => [],
   };

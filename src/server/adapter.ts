@@ -6,7 +6,8 @@
  */
 import type { Server, ServerOptions } from 'socket.io';
 import type { ChatCore } from '../core/chat-core.js';
-import type { AuthenticatorOptions } from '../auth/authenticator.js';
+import { createAuthenticator, type AuthenticatorOptions } from '../auth/authenticator.js';
+import type { Authenticate } from '../auth/http.js';
 import type { ProtocolModel } from '../spec/model.js';
 import type { AttachOptions } from '../runtime/server.js';
 import type { Route } from './http.js';
@@ -43,3 +44,10 @@ export interface ProtocolAdapter {
  * await adapter.attach(new Server(http, adapter.serverOptions));
  */
 export type AdapterFactory = (deps: AdapterDeps) => ProtocolAdapter;
+
+/** The handshake authenticator of one of the protocol's namespaces (`/` unless said), as its spec describes it. */
+export function namespaceAuthenticator(deps: Pick<AdapterDeps, 'model' | 'auth'>, path = '/'): Authenticate {
+  const namespace = deps.model.namespaces.find((n) => n.path === path);
+  if (namespace === undefined) throw new Error(`${deps.model.protocol}: the spec has no '${path}' namespace`);
+  return createAuthenticator(deps.model, namespace, deps.auth);
+}

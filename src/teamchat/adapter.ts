@@ -11,8 +11,7 @@
  * field is not the connected user, and every room operation checks membership first.
  */
 import { attachTeamchat, teamchatServerOptions, type Context, type Handlers } from '../../generated/teamchat/server.js';
-import { createAuthenticator } from '../auth/authenticator.js';
-import type { AdapterDeps, ProtocolAdapter } from '../server/adapter.js';
+import { namespaceAuthenticator, type AdapterDeps, type ProtocolAdapter } from '../server/adapter.js';
 import { connectRooms } from './handlers/connect-rooms.js';
 import { createGroup } from './handlers/create-group.js';
 import { deleteMessage, editMessage, messageSeen, pinMessage } from './handlers/message-changes.js';
@@ -46,10 +45,8 @@ export function teamchatHandlers(s: Services): Handlers {
 }
 
 export function teamchatAdapter(deps: AdapterDeps): ProtocolAdapter {
-  const namespace = deps.model.namespaces.find((n) => n.path === '/');
-  if (namespace === undefined) throw new Error('teamchat: the spec has no / namespace');
   // The socket handshake's; the HTTP routes verify the same tokens (and require one in every mode).
-  const authenticate = createAuthenticator(deps.model, namespace, deps.auth);
+  const authenticate = namespaceAuthenticator(deps);
   return {
     serverOptions: teamchatServerOptions,
 
