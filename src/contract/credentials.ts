@@ -1,0 +1,111 @@
+/**
+ * How the runner proves who its users are: tokens it mints in the shape the spec's handshake
+ * declares (an HS256 secret or an RS256 private key), tokens a team's own command prints, or the
+ * spec's trust mode. With a key, it can also make the bad tokens the handshake cases send.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { SignJWT } from 'jose';
+import { signingKey, type JwtKey } from '../auth/keys.js';
+import { claimsFor, mintToken } from '../auth/tokens.js';
+import type { NamespaceSpec } from '../runtime/namespace-spec.js';
+import type { ProtocolModel } from '../spec/model.js';
+import type { TestUser } from './users.js';
+
+const run = promisify(execFile);
+
+export type CredentialMode =
+  | { readonly kind: 'jwt'; readonly key: JwtKey; readonly issuer?: string; readonly audience?: string }
+  | { readonly kind: 'command'; readonly command: string }
+  | { readonly kind: 'trust' };
+
+/** What a socket.io-client sends in the handshake. */
+export interface HandshakeParts {
+  auth?: Record<string, unknown>;
+  query?: Record<string, string>;
+  extraHeaders?: Record<string, string>;
+}
+
+/** A token that must be refused, and why. */
+export type BadToken = 'malformed' | 'badSignature' | 'expired';
+
+export class Credentials {
+  private readonly tokens = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly model: ProtocolModel,
+    readonly mode: CredentialMode,
+  ) {}
+
+  /** Whether the runner can make tokens that are well-formed but must be refused (it knows the key). */
+  get canForge(): boolean {
+    return this.mode.kind === 'jwt';
+  }
+
+  /** A valid token for a user (minted once per user), or undefined in trust mode. */
+  token(user: TestUser): Promise<string> | undefined {
+    if (this.mode.kind === 'trust') return undefined;
+    const cacheKey = user.key;
+    let token = this.tokens.get(cacheKey);
+    if (!token) {
+      token = this.mint(user);
+      this.tokens.set(cacheKey, token);
+    }
+    return token;
+  }
+
+  private async mint(user: TestUser): Promise<string> {
+    const mode = this.mode;
+    const roles = this.model.namespaces.map((ns) => ns.socketio.handshake.roles).find(Boolean);
+    const attributes = roles && user.role ? { [roles.attribute]: user.role } : undefined;
+    if (mode.kind === 'jwt') {
+      return mintToken(this.model, mode.key, { user: String(user.id), attributes, issuer: mode.issuer, audience: mode.audience, expiresIn: '1h' });
+    }
+    if (mode.kind === 'command') {
+      const env = { ...process.env, PARLEY_USER_ID: String(user.id), PARLEY_USER_ROLE: user.role ?? '', PARLEY_PROTOCOL: this.model.protocol };
+      const { stdout } = await run('/bin/sh', ['-c', mode.command], { env, timeout: 10_000 });
+      const token = stdout.trim();
+      if (!token) throw new Error(`--token-command printed nothing for user ${String(user.id)}`);
+      return token;
+    }
+    throw new Error('trust mode has no tokens');
+  }
+
+  /** A token the server must refuse. */
+  async badToken(user: TestUser, kind: BadToken): Promise<string> {
+    if (kind === 'malformed') return 'not-a-jwt';
+    if (this.mode.kind !== 'jwt') throw new Error('forged tokens need the key (--jwt-secret or --jwt-private-key)');
+    const { key, issuer, audience } = this.mode;
+    const roles = this.model.namespaces.map((ns) => ns.socketio.handshake.roles).find(Boolean);
+    const claims = claimsFor(this.model, { user: String(user.id), attributes: roles && user.role ? { [roles.attribute]: user.role } : undefined });
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: key.algorithm })
+      .setIssuer(issuer ?? 'parley')
+      .setAudience(audience ?? this.model.protocol);
+    if (kind === 'expired') return jwt.setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(await signingKey(key));
+    // Signed with another key: an HS256 secret nobody else has.
+    return jwt.setIssuedAt(now).setExpirationTime(now + 3600).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(`not-the-servers-secret-${now}-0123456789abcdef`));
+  }
+
+  /** The handshake a user's socket sends to a namespace: the token where the spec reads it, or trust mode's id. */
+  async handshake(user: TestUser, spec: NamespaceSpec, token?: string | null): Promise<HandshakeParts> {
+    const parts: HandshakeParts = {};
+    if (token === null) return parts;
+    if (this.mode.kind === 'trust') {
+      const source = spec.trustSource;
+      if (source) put(parts, source, String(user.id));
+      return parts;
+    }
+    const value = token ?? (await this.token(user))!;
+    const source = spec.tokenSources[0];
+    if (source) put(parts, source, value);
+    return parts;
+  }
+}
+
+function put(parts: HandshakeParts, source: { in: 'auth' | 'headers' | 'query'; name: string }, value: string): void {
+  if (source.in === 'auth') (parts.auth ??= {})[source.name] = value;
+  else if (source.in === 'query') (parts.query ??= {})[source.name] = value;
+  else (parts.extraHeaders ??= {})[source.name] = value;
+}

@@ -1,0 +1,86 @@
+/**
+ * The users of a case: fresh for every case, so that "the pair's first message" or "the receiver
+ * is offline" are known. Their ids have the shape the spec gives user ids (integers, ObjectIds,
+ * UUIDs or strings), drawn from the run's seed so that a run can be repeated.
+ */
+import type { UserKey } from '../behaviour/index.js';
+import { deref, type NamespaceModel, type ProtocolModel } from '../spec/model.js';
+import { schemasAt } from '../spec/schema-paths.js';
+
+export interface TestUser {
+  /** `ada`, `bob`, `cy`: who the user is in the case (the actor, the counterpart, an outsider). */
+  readonly label: string;
+  /** The id as the protocol writes it. */
+  readonly id: string | number;
+  /** The role, where the spec has roles. */
+  readonly role?: string;
+  /** The behaviour model's key: the id, or `role:id`. */
+  readonly key: UserKey;
+}
+
+type IdShape = 'integer' | 'objectId' | 'uuid' | 'string';
+
+/** The shape of user ids: from the claims schema at the token's user id path, else a string. */
+export function userIdShape(model: ProtocolModel): IdShape {
+  const jwt = model.namespaces.map((ns) => ns.socketio.handshake.jwt).find(Boolean);
+  if (!jwt) return 'string';
+  const doc = { components: { schemas: model.schemas } };
+  const [schema] = schemasAt(doc, jwt.claims, jwt.userId.split('.'));
+  const resolved = (schema ? deref(doc, schema).value : {}) as Record<string, unknown>;
+  if (resolved.type === 'integer' || resolved.type === 'number') return 'integer';
+  const pattern = typeof resolved.pattern === 'string' ? resolved.pattern : '';
+  if (/\{24\}/.test(pattern) && /a-f/i.test(pattern)) return 'objectId';
+  if (resolved.format === 'uuid') return 'uuid';
+  return 'string';
+}
+
+/** The roles of a namespace's handshake, if it has roles. */
+export function rolesOf(model: ProtocolModel): NamespaceModel['socketio']['handshake']['roles'] {
+  return model.namespaces.map((ns) => ns.socketio.handshake.roles).find(Boolean);
+}
+
+/** Makes fresh users: ids never used before in this run (and, from the seed, not in other runs). */
+export class UserFactory {
+  private count = 0;
+  private readonly shape: IdShape;
+  private readonly roles: ReturnType<typeof rolesOf>;
+
+  constructor(
+    model: ProtocolModel,
+    private readonly seed: number,
+  ) {
+    this.shape = userIdShape(model);
+    this.roles = rolesOf(model);
+  }
+
+  private nextId(): string | number {
+    const n = ++this.count;
+    // The seed's bits and a per-run counter: distinct within a run, and across runs with other seeds.
+    const unique = (this.seed >>> 0) * 100_000 + n;
+    switch (this.shape) {
+      case 'integer':
+        return 1_000_000 + (unique % 1_000_000_000);
+      case 'objectId':
+        return unique.toString(16).padStart(24, '0').slice(-24);
+      case 'uuid': {
+        const hex = unique.toString(16).padStart(12, '0').slice(-12);
+        return `00000000-0000-4000-8000-${hex}`;
+      }
+      default:
+        return `u${unique.toString(36)}`;
+    }
+  }
+
+  /** A new user; with roles, of `role` (default: the first the spec allows). */
+  user(label: string, role?: string): TestUser {
+    const id = this.nextId();
+    const r = this.roles ? (role ?? this.roles.allowed[0]!) : undefined;
+    return { label, id, role: r, key: r === undefined ? String(id) : `${r}:${String(id)}` };
+  }
+
+  /** The role a user's counterpart has (with roles), else undefined. */
+  counterpartRole(role: string | undefined): string | undefined {
+    if (!this.roles || role === undefined) return undefined;
+    return this.roles.counterpart?.[role] ?? role;
+  }
+}
