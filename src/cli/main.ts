@@ -10,6 +10,7 @@ const commands: readonly { name: string; summary: string; load: () => Promise<Co
   { name: 'generate', summary: 'generate types, validators, server stubs, client bindings and docs from the specs', load: async () => (await import('./generate.js')).generateCommand },
   { name: 'serve', summary: 'run the reference chat servers (one port per protocol)', load: async () => (await import('./serve.js')).serveCommand },
   { name: 'mock', summary: 'run a spec-driven Socket.IO mock server (control API, playground) for frontends', load: async () => (await import('./mock.js')).mockCommand },
+  { name: 'test', summary: 'run contract tests against a running Socket.IO server, derived from its spec', load: async () => (await import('./test.js')).testCommand },
   { name: 'token', summary: 'print a development JWT for a protocol and user', load: async () => (await import('./token.js')).tokenCommand },
 ];
 

@@ -15,7 +15,12 @@ import type { TestUser } from './users.js';
 const run = promisify(execFile);
 
 export type CredentialMode =
-  | { readonly kind: 'jwt'; readonly key: JwtKey; readonly issuer?: string; readonly audience?: string }
+  /**
+   * Tokens minted with the server's key. `forge: false` when the key is not the server's (a
+   * throwaway one, for servers that do not verify signatures, such as `parley mock`): then the
+   * runner makes no bad-signature or expired tokens.
+   */
+  | { readonly kind: 'jwt'; readonly key: JwtKey; readonly issuer?: string; readonly audience?: string; readonly forge?: boolean }
   | { readonly kind: 'command'; readonly command: string }
   | { readonly kind: 'trust' };
 
@@ -39,7 +44,7 @@ export class Credentials {
 
   /** Whether the runner can make tokens that are well-formed but must be refused (it knows the key). */
   get canForge(): boolean {
-    return this.mode.kind === 'jwt';
+    return this.mode.kind === 'jwt' && this.mode.forge !== false;
   }
 
   /** A valid token for a user (minted once per user), or undefined in trust mode. */
@@ -79,13 +84,10 @@ export class Credentials {
     const roles = this.model.namespaces.map((ns) => ns.socketio.handshake.roles).find(Boolean);
     const claims = claimsFor(this.model, { user: String(user.id), attributes: roles && user.role ? { [roles.attribute]: user.role } : undefined });
     const now = Math.floor(Date.now() / 1000);
-    const jwt = new SignJWT(claims)
-      .setProtectedHeader({ alg: key.algorithm })
-      .setIssuer(issuer ?? 'parley')
-      .setAudience(audience ?? this.model.protocol);
-    if (kind === 'expired') return jwt.setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(await signingKey(key));
+    const unsigned = () => new SignJWT(claims).setIssuer(issuer ?? 'parley').setAudience(audience ?? this.model.protocol);
+    if (kind === 'expired') return unsigned().setProtectedHeader({ alg: key.algorithm }).setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(await signingKey(key));
     // Signed with another key: an HS256 secret nobody else has.
-    return jwt.setIssuedAt(now).setExpirationTime(now + 3600).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(`not-the-servers-secret-${now}-0123456789abcdef`));
+    return unsigned().setProtectedHeader({ alg: 'HS256' }).setIssuedAt(now).setExpirationTime(now + 3600).sign(new TextEncoder().encode(`not-the-servers-secret-${now}-0123456789abcdef`));
   }
 
   /** The handshake a user's socket sends to a namespace: the token where the spec reads it, or trust mode's id. */

@@ -17,6 +17,7 @@ import { readSpecFile, type SpecSource } from '../spec/source.js';
 import { casesOf, matchesOnly, needsConversation, type CaseSpec } from './cases.js';
 import { RefusedError, Tab, type TabSocket } from './clients.js';
 import { Credentials, type CredentialMode } from './credentials.js';
+import { fakePayload } from './fake.js';
 import { bindRequest, createsConversation, needsMessage, type Binding } from './requests.js';
 import type { CaseResult, Coverage, RunReport } from './results.js';
 import { caseUsers, Mismatch, Scenario, type Expected, type World } from './scenario.js';
@@ -95,9 +96,14 @@ class Run {
     return ++this.unique;
   }
 
+  /** A request of an event bound to a case: the spec's example, or one generated from the schema. */
+  bind(event: EventPlan['event'], binding: Binding): ReturnType<typeof bindRequest> {
+    return bindRequest(event, binding, event.examples.length ? undefined : fakePayload(this.plan.model, event, this.options.seed));
+  }
+
   /** Sends a client event from a socket and checks everything every socket received against the plan. */
   async step(sc: Scenario, event: EventPlan, namespace: string, binding: Binding, from: TabSocket): Promise<void> {
-    const bound = bindRequest(event.event, binding);
+    const bound = this.bind(event.event, binding);
     if ('skip' in bound) throw new Skip(bound.skip);
     const expected = sc.expectEvent(event, namespace, bound.request, from);
     await this.exchange(sc, from, event.event.name, bound.request, expected, event.event.ack !== undefined);
@@ -120,11 +126,16 @@ class Run {
     if (ack && !failed && acked === undefined) throw new Mismatch(`${event}: the spec has a reply, and no acknowledgement came`, []);
   }
 
+  /** Whether a request of an event can be made at all (an example, or a payload generated from its schema). */
+  bindable(plan: EventPlan): boolean {
+    return plan.event.examples.length > 0 || fakePayload(this.plan.model, plan.event, this.options.seed) !== undefined;
+  }
+
   /** Makes the actor's conversation with the peer (and a message of the actor's in it, where `withMessage`). */
   async prepare(sc: Scenario, actor: TestUser, peer: TestUser, withMessage: boolean): Promise<{ conversation?: ShadowConversation; message?: ShadowMessage }> {
     const events = this.plan.namespaces.flatMap((ns) => [...ns.events.values()].map((plan) => ({ ns: ns.path, plan })));
     const stores = (p: EventPlan) => typeof p.event.reaction?.effect === 'object' && ('storeMessage' in p.event.reaction.effect || 'storeMedia' in p.event.reaction.effect);
-    const starter = events.find((e) => createsConversation(e.plan.event) && stores(e.plan) && e.plan.event.examples.length) ?? events.find((e) => createsConversation(e.plan.event) && e.plan.event.examples.length);
+    const starter = events.find((e) => createsConversation(e.plan.event) && stores(e.plan) && this.bindable(e.plan)) ?? events.find((e) => createsConversation(e.plan.event) && this.bindable(e.plan));
     if (!starter) throw new Skip('no client event of the spec creates a conversation to act on');
     const socketOf = (ns: string) => sc.tabs.find((t) => t.user === actor)?.socket(ns);
     const from = socketOf(starter.ns);
@@ -134,7 +145,7 @@ class Run {
     if (!conversation) throw new Skip('setting up: the conversation the spec describes was not made');
     const mine = () => conversation.messages.map((id) => sc.shadow.message(id)!).filter((m) => m.sender === actor.key && !m.deleted).at(-1);
     if (withMessage && !mine()) {
-      const sender = events.find((e) => stores(e.plan) && e.plan.event.examples.length && socketOf(e.ns));
+      const sender = events.find((e) => stores(e.plan) && this.bindable(e.plan) && socketOf(e.ns));
       if (!sender) throw new Skip('no client event of the spec stores a message to act on');
       await this.guarded('setting up a message', () => this.step(sc, sender.plan, sender.ns, { actor, peer, conversation, unique: this.next() }, socketOf(sender.ns)!));
     }
@@ -193,9 +204,9 @@ class Run {
         return `the sequence of ${e.name} (${c.variant}) arrived as the spec says`;
       }
       if (c.kind === 'identity') {
-        const bound = bindRequest(e, binding);
+        const bound = this.bind(e, binding);
         if ('skip' in bound) throw new Skip(bound.skip);
-        const impostor = bindRequest(e, { ...binding, actor: { ...peer, key: actor.key } });
+        const impostor = this.bind(e, { ...binding, actor: { ...peer, key: actor.key } });
         if ('skip' in impostor) throw new Skip(impostor.skip);
         await this.exchange(sc, from, e.name, impostor.request, sc.expectError(from, 'forbidden', e.name));
         return `${e.name} naming another user as its actor was refused (forbidden)`;
@@ -214,7 +225,7 @@ class Run {
 
   private async badInput(sc: Scenario, c: CaseSpec, plan: EventPlan, binding: Binding, from: TabSocket): Promise<string> {
     const e = plan.event;
-    const bound = bindRequest(e, binding);
+    const bound = this.bind(e, binding);
     if ('skip' in bound) throw new Skip(bound.skip);
     const validate = (p: unknown) => this.world.validate(c.namespace, 'client', e.name, p);
     if (validate(bound.request).length) throw new Skip(`the bound request of ${e.name} is not valid itself: ${validate(bound.request)[0]!.message}`);

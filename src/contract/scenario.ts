@@ -175,7 +175,7 @@ export class Scenario {
   expectEvent(event: EventPlan, namespace: string, request: unknown, from: TabSocket): Map<string, Expected[]> {
     const out = new Map<string, Expected[]>();
     const user = from.tab.user;
-    const scope = newScope<ShadowRecords>(this.shadow, request, { key: user.key, id: user.id, role: user.role, attributes: {} });
+    const scope = newScope<ShadowRecords>(this.shadow, request, { key: user.key, id: user.id, role: user.role, attributes: user.attributes });
     const tag = `${namespace} ${event.event.name}`;
     const delivered = new Set<EmitPlan>();
     try {
@@ -199,7 +199,7 @@ export class Scenario {
   /** What a lifecycle (a user's connect or disconnect) must cause. */
   expectLifecycle(plan: LifecyclePlan, namespace: string, user: TestUser, phase: { first?: boolean; last?: boolean }, tag: string): Map<string, Expected[]> {
     const out = new Map<string, Expected[]>();
-    const scope = newScope<ShadowRecords>(this.shadow, {}, { key: user.key, id: user.id, role: user.role, attributes: {} }, phase);
+    const scope = newScope<ShadowRecords>(this.shadow, {}, { key: user.key, id: user.id, role: user.role, attributes: user.attributes }, phase);
     plan.run(scope, { state: this.shadow }, (emit) => this.collect(emit, scope, undefined, `${namespace} ${tag} #${plan.emits.indexOf(emit) + 1}`, out));
     return out;
   }

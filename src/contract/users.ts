@@ -16,6 +16,8 @@ export interface TestUser {
   readonly role?: string;
   /** The behaviour model's key: the id, or `role:id`. */
   readonly key: UserKey;
+  /** The handshake attributes the server learns from the user's token (`$actor.<name>`). */
+  readonly attributes: Readonly<Record<string, unknown>>;
 }
 
 type IdShape = 'integer' | 'objectId' | 'uuid' | 'string';
@@ -75,7 +77,8 @@ export class UserFactory {
   user(label: string, role?: string): TestUser {
     const id = this.nextId();
     const r = this.roles ? (role ?? this.roles.allowed[0]!) : undefined;
-    return { label, id, role: r, key: r === undefined ? String(id) : `${r}:${String(id)}` };
+    const attributes = this.roles && r !== undefined ? { [this.roles.attribute]: r } : {};
+    return { label, id, role: r, key: r === undefined ? String(id) : `${r}:${String(id)}`, attributes };
   }
 
   /** The role a user's counterpart has (with roles), else undefined. */
