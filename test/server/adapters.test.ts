@@ -2,6 +2,8 @@
  * The adapter registry: one adapter of one shape per protocol, found statically, each serving
  * the HTTP paths its protocol documents (docs/*-http.md).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADAPTERS, adapterOf } from '../../src/server/adapters.js';
 import type { AdapterDeps } from '../../src/server/adapter.js';
@@ -57,5 +59,16 @@ describe('the adapter registry', () => {
     await expect(
       startProtocolServer({ protocol: 'irc', port: 0, core: undefined as never, auth: { key: TEST_KEY }, logger: createLogger('silent') }),
     ).rejects.toThrow(/no reference server for 'irc'/);
+  });
+
+  // The services are private (the compiler holds that); the store is public for tests and tools.
+  it('leaves the store to the core: no adapter names `.database`', () => {
+    const root = join(import.meta.dirname, '../../src');
+    const offending = PROTOCOL_NAMES.flatMap((protocol) =>
+      readdirSync(join(root, protocol), { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts') && /\.database\b/.test(readFileSync(join(root, protocol, file), 'utf8')))
+        .map((file) => `${protocol}/${file}`),
+    );
+    expect(offending).toEqual([]);
   });
 });
