@@ -345,69 +345,116 @@ function coverageOf(plan: BehaviourPlan, cases: readonly CaseSpec[], results: re
   };
 }
 
+export type SuiteOptions = Omit<RunOptions, 'url' | 'onResult'>;
+
+/**
+ * The cases of a spec, listed without a server (so that a test runner can register them), run
+ * against one once it is known.
+ */
+export class ContractSuite {
+  readonly cases: readonly CaseSpec[];
+  readonly seed: number;
+  private run?: Run;
+  private url = '';
+  private readonly timeoutMs: number;
+
+  private constructor(
+    readonly options: SuiteOptions,
+    readonly source: SpecSource,
+    readonly plan: BehaviourPlan,
+    private readonly credentials: Credentials,
+  ) {
+    this.seed = options.seed ?? Date.now() % 1_000_000;
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    const badInputs = options.badInputs ?? 6;
+    this.cases = casesOf(plan.model.protocol, plan.namespaces, { badInputs, canForge: credentials.canForge }).filter((c) => matchesOnly(c, options.only));
+  }
+
+  /** Reads the spec and lists its cases (synchronous: no server is needed yet). */
+  static load(options: SuiteOptions): ContractSuite {
+    const source = resolveSpec(options.spec);
+    const model = buildModel(source);
+    return new ContractSuite(options, source, compileBehaviour(model), new Credentials(model, options.credentials));
+  }
+
+  /** Whether cases may run side by side: not where emits reach a whole namespace (they would cross cases). */
+  get concurrency(): number {
+    const wide = this.plan.namespaces.some((ns) => [...ns.events.values()].some((e) => e.emits.some((m) => JSON.stringify(m.emit.to).includes('namespace'))) || ns.onConnect.emits.length > 0 || ns.onDisconnect.emits.length > 0);
+    return wide ? 1 : Math.max(1, this.options.concurrency ?? 1);
+  }
+
+  /** Checks that the server answers, and loads the validators. */
+  async connect(url: string): Promise<void> {
+    this.url = url.replace(/\/$/, '');
+    await reachable(this.url, this.timeoutMs);
+    const model = this.plan.model;
+    const { validate } = await loadValidate(model);
+    const world: World = { plan: this.plan, specs: orderedSpecs(model), validate, credentials: this.credentials, url: this.url, timeoutMs: this.timeoutMs };
+    this.run = new Run(this.source, this.plan, world, { ...this.options, url: this.url, seed: this.seed, timeoutMs: this.timeoutMs, badInputs: this.options.badInputs ?? 6 });
+  }
+
+  /** Runs one case (after {@link connect}). */
+  async runCase(c: CaseSpec): Promise<CaseResult> {
+    const run = this.run;
+    if (!run) throw new Error('connect(url) first');
+    const t0 = Date.now();
+    const base = this.options.command ?? `parley test --spec ${this.options.spec} --url ${this.url}`;
+    const common = { id: c.id, event: c.event, namespace: c.namespace, kind: c.kind, reproduce: `${base} --seed ${this.seed} --only ${c.id}` };
+    try {
+      const message = await run.runCase(c);
+      return { ...common, status: 'passed', message, durationMs: Date.now() - t0 };
+    } catch (error) {
+      const durationMs = Date.now() - t0;
+      if (error instanceof Skip) return { ...common, status: 'skipped', message: error.message, durationMs };
+      if (error instanceof Mismatch) return { ...common, status: 'failed', message: error.message, durationMs, traces: error.traces };
+      if (error instanceof RefusedError) return { ...common, status: 'failed', message: `a connection was refused: ${error.message}`, durationMs };
+      return { ...common, status: 'failed', message: `the case could not run: ${(error as Error).message}`, durationMs };
+    }
+  }
+
+  /** The report of a run's results. */
+  report(results: readonly CaseResult[], started: number): RunReport {
+    const ordered = [...results].sort((a, b) => this.cases.findIndex((c) => c.id === a.id) - this.cases.findIndex((c) => c.id === b.id));
+    const coverage = coverageOf(this.plan, this.cases, ordered, this.run!);
+    const passed = ordered.filter((r) => r.status === 'passed').length;
+    const failed = ordered.filter((r) => r.status === 'failed').length;
+    const shares = [coverage.operations, coverage.emits, coverage.conditions, coverage.errors];
+    const total = shares.reduce((n, s) => n + s.total, 0);
+    return {
+      protocol: this.plan.model.protocol,
+      spec: this.options.spec,
+      url: this.url,
+      seed: this.seed,
+      startedAt: new Date(started).toISOString(),
+      summary: {
+        total: ordered.length,
+        passed,
+        failed,
+        skipped: ordered.length - passed - failed,
+        score: passed + failed === 0 ? 1 : passed / (passed + failed),
+        index: total === 0 ? 1 : shares.reduce((n, s) => n + s.covered, 0) / total,
+        durationMs: Date.now() - started,
+      },
+      coverage,
+      cases: ordered,
+    };
+  }
+}
+
 /** Runs every case of a spec against a server. */
 export async function runContract(options: RunOptions): Promise<RunReport> {
   const started = Date.now();
-  const seed = options.seed ?? (started % 1_000_000);
-  const timeoutMs = options.timeoutMs ?? 2000;
-  const source = resolveSpec(options.spec);
-  const model = buildModel(source);
-  const plan = compileBehaviour(model);
-  const { validate } = await loadValidate(model);
-  const credentials = new Credentials(model, options.credentials);
-  const url = options.url.replace(/\/$/, '');
-  await reachable(url, timeoutMs);
-  const world: World = { plan, specs: orderedSpecs(model), validate, credentials, url, timeoutMs };
-  const run = new Run(source, plan, world, { ...options, seed, timeoutMs, badInputs: options.badInputs ?? 6 });
-  const cases = casesOf(model.protocol, plan.namespaces, { badInputs: options.badInputs ?? 6, canForge: credentials.canForge }).filter((c) => matchesOnly(c, options.only));
-  const base = options.command ?? `parley test --spec ${options.spec} --url ${url}`;
+  const suite = ContractSuite.load(options);
+  await suite.connect(options.url);
   const results: CaseResult[] = [];
-  // Emits to a whole namespace reach every case's sockets: such specs run one case at a time.
-  const wide = plan.namespaces.some((ns) => [...ns.events.values()].some((e) => e.emits.some((m) => JSON.stringify(m.emit.to).includes('namespace'))) || ns.onConnect.emits.length > 0 || ns.onDisconnect.emits.length > 0);
-  const concurrency = wide ? 1 : Math.max(1, options.concurrency ?? 1);
   let next = 0;
   const worker = async () => {
-    while (next < cases.length) {
-      const c = cases[next++]!;
-      const t0 = Date.now();
-      let result: CaseResult;
-      const common = { id: c.id, event: c.event, namespace: c.namespace, kind: c.kind, reproduce: `${base} --seed ${seed} --only ${c.id}` };
-      try {
-        const message = await run.runCase(c);
-        result = { ...common, status: 'passed', message, durationMs: Date.now() - t0 };
-      } catch (error) {
-        if (error instanceof Skip) result = { ...common, status: 'skipped', message: error.message, durationMs: Date.now() - t0 };
-        else if (error instanceof Mismatch) result = { ...common, status: 'failed', message: error.message, durationMs: Date.now() - t0, traces: error.traces };
-        else if (error instanceof RefusedError) result = { ...common, status: 'failed', message: `a connection was refused: ${error.message}`, durationMs: Date.now() - t0 };
-        else result = { ...common, status: 'failed', message: `the case could not run: ${(error as Error).message}`, durationMs: Date.now() - t0 };
-      }
+    while (next < suite.cases.length) {
+      const result = await suite.runCase(suite.cases[next++]!);
       results.push(result);
       options.onResult?.(result);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  results.sort((a, b) => cases.findIndex((c) => c.id === a.id) - cases.findIndex((c) => c.id === b.id));
-  const coverage = coverageOf(plan, cases, results, run);
-  const passed = results.filter((r) => r.status === 'passed').length;
-  const failed = results.filter((r) => r.status === 'failed').length;
-  const shares = [coverage.operations, coverage.emits, coverage.conditions, coverage.errors];
-  const total = shares.reduce((n, s) => n + s.total, 0);
-  return {
-    protocol: model.protocol,
-    spec: options.spec,
-    url,
-    seed,
-    startedAt: new Date(started).toISOString(),
-    summary: {
-      total: results.length,
-      passed,
-      failed,
-      skipped: results.length - passed - failed,
-      score: passed + failed === 0 ? 1 : passed / (passed + failed),
-      index: total === 0 ? 1 : shares.reduce((n, s) => n + s.covered, 0) / total,
-      durationMs: Date.now() - started,
-    },
-    coverage,
-    cases: results,
-  };
+  await Promise.all(Array.from({ length: suite.concurrency }, worker));
+  return suite.report(results, started);
 }
