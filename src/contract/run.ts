@@ -116,12 +116,7 @@ class Run {
     if (ack) args.push((answer: unknown) => (acked = answer ?? null));
     from.socket.emit(event, ...args);
     await sc.settle(from, expected);
-    try {
-      sc.check(expected);
-    } finally {
-      for (const id of sc.emitsSeen) this.emitsSeen.add(id);
-      for (const side of sc.conditionSides) this.conditionSides.add(side);
-    }
+    sc.check(expected);
     const failed = [...expected.values()].flat().some((e) => e.error);
     if (ack && !failed && acked === undefined) throw new Mismatch(`${event}: the spec has a reply, and no acknowledgement came`, []);
   }
@@ -132,24 +127,40 @@ class Run {
   }
 
   /** Makes the actor's conversation with the peer (and a message of the actor's in it, where `withMessage`). */
+  private events(): { ns: string; plan: EventPlan }[] {
+    return this.plan.namespaces.flatMap((ns) => [...ns.events.values()].map((plan) => ({ ns: ns.path, plan })));
+  }
+
+  private static stores(p: EventPlan): boolean {
+    return typeof p.event.reaction?.effect === 'object' && ('storeMessage' in p.event.reaction.effect || 'storeMedia' in p.event.reaction.effect);
+  }
+
   async prepare(sc: Scenario, actor: TestUser, peer: TestUser, withMessage: boolean): Promise<{ conversation?: ShadowConversation; message?: ShadowMessage }> {
-    const events = this.plan.namespaces.flatMap((ns) => [...ns.events.values()].map((plan) => ({ ns: ns.path, plan })));
-    const stores = (p: EventPlan) => typeof p.event.reaction?.effect === 'object' && ('storeMessage' in p.event.reaction.effect || 'storeMedia' in p.event.reaction.effect);
-    const starter = events.find((e) => createsConversation(e.plan.event) && stores(e.plan) && this.bindable(e.plan)) ?? events.find((e) => createsConversation(e.plan.event) && this.bindable(e.plan));
+    const events = this.events();
+    const starter = events.find((e) => createsConversation(e.plan.event) && Run.stores(e.plan) && this.bindable(e.plan)) ?? events.find((e) => createsConversation(e.plan.event) && this.bindable(e.plan));
     if (!starter) throw new Skip('no client event of the spec creates a conversation to act on');
-    const socketOf = (ns: string) => sc.tabs.find((t) => t.user === actor)?.socket(ns);
-    const from = socketOf(starter.ns);
+    const from = sc.tabs.find((t) => t.user === actor)?.socket(starter.ns);
     if (!from) throw new Skip(`${actor.label} has no socket on ${starter.ns}`);
     await this.guarded('setting up a conversation', () => this.step(sc, starter.plan, starter.ns, { actor, peer, unique: this.next() }, from));
     const conversation = sc.shadow.conversationsOf(actor.key).at(-1);
     if (!conversation) throw new Skip('setting up: the conversation the spec describes was not made');
     const mine = () => conversation.messages.map((id) => sc.shadow.message(id)!).filter((m) => m.sender === actor.key && !m.deleted).at(-1);
-    if (withMessage && !mine()) {
-      const sender = events.find((e) => stores(e.plan) && this.bindable(e.plan) && socketOf(e.ns));
-      if (!sender) throw new Skip('no client event of the spec stores a message to act on');
-      await this.guarded('setting up a message', () => this.step(sc, sender.plan, sender.ns, { actor, peer, conversation, unique: this.next() }, socketOf(sender.ns)!));
-    }
+    if (withMessage && !mine()) await this.sendMessage(sc, actor, peer, conversation, 'setting up a message');
     return { conversation, message: withMessage ? mine() : undefined };
+  }
+
+  /** Sends a message of the actor's into a conversation, through the first event of the spec that stores one. */
+  async sendMessage(sc: Scenario, actor: TestUser, peer: TestUser, conversation: ShadowConversation, what: string): Promise<void> {
+    const socketOf = (ns: string) => sc.tabs.find((t) => t.user === actor)?.socket(ns);
+    const sender = this.events().find((e) => Run.stores(e.plan) && this.bindable(e.plan) && socketOf(e.ns));
+    if (!sender) throw new Skip('no client event of the spec stores a message to act on');
+    await this.guarded(what, () => this.step(sc, sender.plan, sender.ns, { actor, peer, conversation, unique: this.next() }, socketOf(sender.ns)!));
+  }
+
+  /** What a scenario exercised, into the run's coverage. */
+  private absorb(sc: Scenario): void {
+    for (const id of sc.emitsSeen) this.emitsSeen.add(id);
+    for (const side of sc.conditionSides) this.conditionSides.add(side);
   }
 
   private async guarded(what: string, work: () => Promise<void>): Promise<void> {
@@ -183,7 +194,7 @@ class Run {
       case 'handshake':
         return this.handshake(c);
       case 'lifecycle':
-        return this.lifecycle(c);
+        return this.lifecycle();
       default:
         return this.eventCase(c);
     }
@@ -219,6 +230,7 @@ class Run {
       }
       return await this.badInput(sc, c, plan, binding, from);
     } finally {
+      this.absorb(sc);
       sc.closeAll();
     }
   }
@@ -281,26 +293,17 @@ class Run {
     }
   }
 
-  private async lifecycle(c: CaseSpec): Promise<string> {
-    const ns = this.plan.namespace(c.namespace)!;
+  private async lifecycle(): Promise<string> {
     const { sc, actor, peer } = await this.scenario({ actorTabs: 1, peer: true, outsider: true });
     try {
-      await this.prepare(sc, actor, peer, false);
-      const peerTab = sc.tabs.find((t) => t.user === peer)!;
-      sc.close(peerTab);
-      const leaving = sc.expectLifecycle(ns.onDisconnect, c.namespace, peer, { last: true }, 'onDisconnect');
-      await sc.settle(undefined, leaving);
-      sc.check(leaving);
-      const back = await sc.open(peer);
-      const coming = sc.expectLifecycle(ns.onConnect, c.namespace, peer, { first: true }, 'onConnect');
-      // The peer's own socket received what connecting sent it before the runner could look.
-      for (const s of back.sockets.values()) s.log.length = 0;
-      for (const s of back.sockets.values()) coming.delete(s.id);
-      await sc.settle(undefined, coming);
-      sc.check(coming);
-      for (const id of sc.emitsSeen) this.emitsSeen.add(id);
+      const { conversation } = await this.prepare(sc, actor, peer, false);
+      await sc.close(sc.tabs.find((t) => t.user === peer)!);
+      // A message while the peer is away: pending until they come back (`markDelivered`, `pendingSenders`).
+      if (conversation) await this.sendMessage(sc, actor, peer, conversation, 'a message while the peer is away');
+      await sc.open(peer);
       return `the counterparts saw ${peer.label} leave and come back as the spec says`;
     } finally {
+      this.absorb(sc);
       sc.closeAll();
     }
   }

@@ -86,23 +86,39 @@ export class Scenario {
     return this.world.specs.filter((s) => !s.roles || user.role === undefined || s.roles.allowed.includes(user.role));
   }
 
-  /** Opens a tab of a user on every namespace it may use, marks the user online, and waits for the connection's own work. */
+  /**
+   * Opens a tab of a user on every namespace it may use and checks what connecting caused: each
+   * namespace's `onConnect` (the user's own socket's lists, counterparts' notices) and nothing else.
+   */
   async open(user: TestUser): Promise<Tab> {
     const index = this.tabs.filter((t) => t.user === user).length + 1;
+    const had = (ns: string) => this.tabs.some((t) => t.user === user && t.sockets.has(ns));
+    const first = new Map(this.namespacesOf(user).map((s) => [s.path, !had(s.path)]));
     const tab = await Tab.open(user, index, this.namespacesOf(user), this.world.credentials, { url: this.world.url, timeoutMs: this.world.timeoutMs });
     this.tabs.push(tab);
-    for (const s of tab.sockets.values()) this.shadow.setOnline(user.key, s.namespace, true);
+    const expected = new Map<string, Expected[]>();
+    for (const s of tab.sockets.values()) {
+      this.shadow.setOnline(user.key, s.namespace, true);
+      const plan = this.world.plan.namespace(s.namespace)!;
+      merge(expected, this.expectLifecycle(plan.onConnect, s.namespace, user, { first: first.get(s.namespace) }, 'onConnect', s));
+    }
+    await this.settle(undefined, expected);
+    this.check(expected, `connecting ${tab.label}`);
     return tab;
   }
 
-  /** Closes a tab; the user goes offline where they have no other socket. */
-  close(tab: Tab): void {
+  /** Closes a tab and checks what leaving caused (`onDisconnect`); the user goes offline where they have no other socket. */
+  async close(tab: Tab): Promise<void> {
     tab.close();
     this.tabs.splice(this.tabs.indexOf(tab), 1);
+    const expected = new Map<string, Expected[]>();
     for (const ns of tab.sockets.keys()) {
-      const still = this.tabs.some((t) => t.user === tab.user && t.sockets.has(ns));
-      if (!still) this.shadow.setOnline(tab.user.key, ns, false);
+      const last = !this.tabs.some((t) => t.user === tab.user && t.sockets.has(ns));
+      if (last) this.shadow.setOnline(tab.user.key, ns, false);
+      merge(expected, this.expectLifecycle(this.world.plan.namespace(ns)!.onDisconnect, ns, tab.user, { last }, 'onDisconnect'));
     }
+    await this.settle(undefined, expected);
+    this.check(expected, `${tab.label} leaving`);
   }
 
   closeAll(): void {
@@ -197,10 +213,11 @@ export class Scenario {
   }
 
   /** What a lifecycle (a user's connect or disconnect) must cause. */
-  expectLifecycle(plan: LifecyclePlan, namespace: string, user: TestUser, phase: { first?: boolean; last?: boolean }, tag: string): Map<string, Expected[]> {
+  expectLifecycle(plan: LifecyclePlan, namespace: string, user: TestUser, phase: { first?: boolean; last?: boolean }, tag: string, socket?: TabSocket): Map<string, Expected[]> {
     const out = new Map<string, Expected[]>();
     const scope = newScope<ShadowRecords>(this.shadow, {}, { key: user.key, id: user.id, role: user.role, attributes: user.attributes }, phase);
-    plan.run(scope, { state: this.shadow }, (emit) => this.collect(emit, scope, undefined, `${namespace} ${tag} #${plan.emits.indexOf(emit) + 1}`, out));
+    const join = socket ? (rooms: string[]) => rooms.forEach((r) => this.join(socket, r)) : undefined;
+    plan.run(scope, { state: this.shadow, join }, (emit) => this.collect(emit, scope, socket, `${namespace} ${tag} #${plan.emits.indexOf(emit) + 1}`, out));
     return out;
   }
 
@@ -223,7 +240,7 @@ export class Scenario {
    * Compares every socket's log with what was expected (nothing, where nothing was): the names in
    * order, each payload valid, each correlated field as the spec says. Learns the server's ids.
    */
-  check(expected: Map<string, Expected[]>): void {
+  check(expected: Map<string, Expected[]>, context?: string): void {
     const problems: string[] = [];
     const learnt = new Map<string, unknown>();
     const traces: SocketTrace[] = [];
@@ -268,8 +285,13 @@ export class Scenario {
     }
     for (const [placeholder, actual] of learnt) this.shadow.learn(placeholder, actual);
     this.clearLogs();
-    if (problems.length) throw new Mismatch(problems.join('\n'), traces);
+    if (problems.length) throw new Mismatch(`${context ? `${context}: ` : ''}${problems.join('\n')}`, traces);
   }
+}
+
+/** Adds what one step expects to what another does, socket by socket. */
+function merge(into: Map<string, Expected[]>, from: ReadonlyMap<string, readonly Expected[]>): void {
+  for (const [id, list] of from) into.set(id, [...(into.get(id) ?? []), ...list]);
 }
 
 /** The users of a case: the actor, the counterpart (of the counterpart role), an outsider (the actor's role). */
