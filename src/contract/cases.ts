@@ -3,7 +3,7 @@
  * and expects. Nothing here is written per protocol: the plan says who receives what, the
  * schemas say what is invalid, the handshake says what must be refused.
  */
-import type { EventPlan, NamespacePlan } from '../behaviour/index.js';
+import type { EmitPlan, EventPlan, NamespacePlan } from '../behaviour/index.js';
 import type { EventModel } from '../spec/model.js';
 import { asList } from '../spec/vocabulary.js';
 import type { CaseKind } from './results.js';
@@ -37,7 +37,16 @@ export function needsConversation(event: EventModel): boolean {
 /** The identity case applies where the request names its actor. */
 const actorPaths = (event: EventModel) => asList(event.reaction?.actor).filter((a) => typeof a === 'string' && a.startsWith('$request.'));
 
-export function casesOf(protocol: string, namespaces: readonly NamespacePlan[], options: { badInputs: number; canForge: boolean }): CaseSpec[] {
+/** Whether an event changes no messages or conversations (its lists show the state as it is). */
+function readsOnly(event: EventModel): boolean {
+  const effect = event.reaction?.effect;
+  return effect === undefined || typeof effect === 'string' || 'markRead' in effect;
+}
+
+/** Whether emits show lists of conversations or messages (a state case can look into them). */
+export type ListsOf = (emits: readonly EmitPlan[]) => boolean;
+
+export function casesOf(protocol: string, namespaces: readonly NamespacePlan[], options: { badInputs: number; canForge: boolean; lists: ListsOf }): CaseSpec[] {
   const out: CaseSpec[] = [];
   const add = (c: Omit<CaseSpec, 'id'>) => out.push({ ...c, id: `${protocol}.${c.namespace}.${c.event}.${c.kind}.${slug(c.variant)}` });
   for (const ns of namespaces) {
@@ -54,6 +63,7 @@ export function casesOf(protocol: string, namespaces: readonly NamespacePlan[], 
     if (x.requires?.some((r) => r.check === 'online') && x.presence) add({ kind: 'handshake', namespace: ns.path, event: 'handshake', variant: `before ${x.presence}` });
     const lifecycleToOthers = [...ns.onConnect.emits, ...ns.onDisconnect.emits].some((e) => asList(e.emit.to).some((t) => t === 'counterparts' || t === 'namespace'));
     if (lifecycleToOthers) add({ kind: 'lifecycle', namespace: ns.path, event: 'connect', variant: 'counterpart leaves and comes back' });
+    if (options.lists(ns.onConnect.emits)) add({ kind: 'state', namespace: ns.path, event: 'connect', variant: 'lists on connect' });
 
     for (const plan of ns.events.values()) {
       const e = plan.event;
@@ -63,6 +73,7 @@ export function casesOf(protocol: string, namespaces: readonly NamespacePlan[], 
       if (options.badInputs > 0) add({ kind: 'badInput', namespace: ns.path, event: e.name, variant: 'schema', plan });
       if (actorPaths(e).length) add({ kind: 'identity', namespace: ns.path, event: e.name, variant: 'another user', plan });
       if (namesConversationById(e) || needsMessage(e)) add({ kind: 'outsider', namespace: ns.path, event: e.name, variant: 'conversation of others', plan });
+      if (readsOnly(e) && options.lists(plan.emits)) add({ kind: 'state', namespace: ns.path, event: e.name, variant: 'lists', plan });
     }
   }
   return out;

@@ -16,7 +16,9 @@ export type CaseKind =
   /** Connecting without, or with a bad, credential; namespaces in the wrong order. */
   | 'handshake'
   /** Connect and disconnect emits to counterparts. */
-  | 'lifecycle';
+  | 'lifecycle'
+  /** What a user made shows in their later lists; what they deleted does not. */
+  | 'state';
 
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
 

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileBehaviour, type BehaviourPlan, type EventPlan } from '../behaviour/index.js';
+import { compileBehaviour, type BehaviourPlan, type EmitPlan, type EventPlan } from '../behaviour/index.js';
 import { ERROR_STATUS, type ErrorKind } from '../runtime/errors.js';
 import type { NamespaceSpec } from '../runtime/namespace-spec.js';
 import { loadValidate } from '../spec/event-validators.js';
@@ -18,6 +18,7 @@ import { casesOf, matchesOnly, needsConversation, type CaseSpec } from './cases.
 import { RefusedError, Tab, type TabSocket } from './clients.js';
 import { Credentials, type CredentialMode } from './credentials.js';
 import { fakePayload } from './fake.js';
+import { entityPlaces, isList, objectsAt } from './lists.js';
 import { bindRequest, createsConversation, needsMessage, type Binding } from './requests.js';
 import type { CaseResult, Coverage, RunReport } from './results.js';
 import { caseUsers, Mismatch, Scenario, type Expected, type World } from './scenario.js';
@@ -195,6 +196,8 @@ class Run {
         return this.handshake(c);
       case 'lifecycle':
         return this.lifecycle();
+      case 'state':
+        return this.state(c);
       default:
         return this.eventCase(c);
     }
@@ -293,6 +296,67 @@ class Run {
     }
   }
 
+  /**
+   * The user's conversation and message show in the lists an event (or connecting) brings; after
+   * the message is deleted, it no longer does.
+   */
+  private async state(c: CaseSpec): Promise<string> {
+    const { sc, actor, peer } = await this.scenario({ actorTabs: 1, peer: true, outsider: false });
+    try {
+      const { conversation, message } = await this.prepare(sc, actor, peer, true);
+      if (!conversation || !message) throw new Skip('setting up: no conversation with a message of the actor');
+      const look = async (): Promise<{ namespace: string; event: string; payload: unknown }[]> => {
+        if (!c.plan) {
+          const tab = await sc.open(actor);
+          const seen = [...tab.sockets.values()].flatMap((s) => (sc.lastReceived.get(s.id) ?? []).map((r) => ({ namespace: s.namespace, ...r })));
+          await sc.close(tab);
+          return seen;
+        }
+        const from = sc.tabs.find((t) => t.user === actor)!.socket(c.namespace)!;
+        await this.step(sc, c.plan, c.namespace, { actor, peer, conversation, message, unique: this.next() }, from);
+        return (sc.lastReceived.get(from.id) ?? []).map((r) => ({ namespace: c.namespace, ...r }));
+      };
+      const inspect = (seen: readonly { namespace: string; event: string; payload: unknown }[], deleted: boolean): { lists: number; problems: string[] } => {
+        let lists = 0;
+        const problems: string[] = [];
+        const same = (a: unknown, b: unknown) => a !== undefined && a !== null && String(a) === String(b);
+        for (const r of seen) {
+          const model = this.plan.namespace(r.namespace)?.model.events.find((e) => e.direction === 'server' && e.name === r.event);
+          if (!model) continue;
+          for (const place of entityPlaces(this.plan.model, model.payload).filter(isList)) {
+            const objects = objectsAt(r.payload, place.path);
+            const where = `${r.event}.${place.path.join('.')}`;
+            if (place.kind === 'conversation') {
+              lists++;
+              if (!objects.some((o) => same(o[place.entity.id], conversation.id))) problems.push(`${where} does not list the conversation ${conversation.id} the user has`);
+              continue;
+            }
+            const field = place.entity.conversation;
+            const mine = field ? objects.filter((o) => same(o[field], conversation.id)) : [];
+            if (mine.length === 0) continue;
+            lists++;
+            const listed = mine.some((o) => same(o[place.entity.id], message.id));
+            if (!deleted && !listed) problems.push(`${where} lists messages of ${conversation.id} without the latest, ${message.id}`);
+            if (deleted && listed) problems.push(`${where} still lists ${message.id}, deleted`);
+          }
+        }
+        return { lists, problems };
+      };
+      const before = inspect(await look(), false);
+      if (before.problems.length) throw new Mismatch(before.problems.join('\n'), []);
+      if (before.lists === 0) throw new Skip(`${c.event} brought no list of conversations or messages to look into`);
+      const remover = this.events().find((e) => typeof e.plan.event.reaction?.effect === 'object' && 'deleteMessage' in e.plan.event.reaction.effect && sc.tabs[0]!.socket(e.ns));
+      if (!remover) return `${c.event}'s lists show the user's conversation and message (the spec deletes no messages)`;
+      await this.guarded('deleting the message', () => this.step(sc, remover.plan, remover.ns, { actor, peer, conversation, message, unique: this.next() }, sc.tabs[0]!.socket(remover.ns)!));
+      const after = inspect(await look(), true);
+      if (after.problems.length) throw new Mismatch(after.problems.join('\n'), []);
+      return `${c.event}'s lists show the user's conversation and message, and not the message once deleted`;
+    } finally {
+      this.absorb(sc);
+      sc.closeAll();
+    }
+  }
+
   private async lifecycle(): Promise<string> {
     const { sc, actor, peer } = await this.scenario({ actorTabs: 1, peer: true, outsider: true });
     try {
@@ -370,7 +434,8 @@ export class ContractSuite {
     this.seed = options.seed ?? Date.now() % 1_000_000;
     this.timeoutMs = options.timeoutMs ?? 2000;
     const badInputs = options.badInputs ?? 6;
-    this.cases = casesOf(plan.model.protocol, plan.namespaces, { badInputs, canForge: credentials.canForge }).filter((c) => matchesOnly(c, options.only));
+    const lists = (emits: readonly EmitPlan[]) => emits.some((e) => entityPlaces(plan.model, e.event.payload).some(isList));
+    this.cases = casesOf(plan.model.protocol, plan.namespaces, { badInputs, canForge: credentials.canForge, lists }).filter((c) => matchesOnly(c, options.only));
   }
 
   /** Reads the spec and lists its cases (synchronous: no server is needed yet). */

@@ -8,7 +8,7 @@ import { ProtocolError, ERROR_STATUS, userRoom, type ErrorKind } from '../runtim
 import type { NamespaceSpec, Validate } from '../runtime/namespace-spec.js';
 import { getPath } from '../spec/paths.js';
 import { barrier, isBarrierAnswer } from './barrier.js';
-import { Tab, type TabSocket } from './clients.js';
+import { Tab, type Received, type TabSocket } from './clients.js';
 import type { Credentials } from './credentials.js';
 import { isPlaceholder, ShadowState, type ShadowRecords } from './shadow.js';
 import type { SocketTrace } from './results.js';
@@ -71,6 +71,8 @@ export class Scenario {
   /** The emits expected so far, by emit id, and whether each conditional emit was seen on both sides. */
   readonly emitsSeen = new Set<string>();
   readonly conditionSides = new Set<string>();
+  /** What each socket received in the last checked step (by socket id), for the state cases. */
+  readonly lastReceived = new Map<string, readonly Received[]>();
 
   constructor(
     readonly world: World,
@@ -241,12 +243,14 @@ export class Scenario {
    * order, each payload valid, each correlated field as the spec says. Learns the server's ids.
    */
   check(expected: Map<string, Expected[]>, context?: string): void {
+    this.lastReceived.clear();
     const problems: string[] = [];
     const learnt = new Map<string, unknown>();
     const traces: SocketTrace[] = [];
     for (const socket of this.sockets()) {
       const spec = this.specOf(socket.namespace);
       const received = socket.log.filter((r) => !isBarrierAnswer(spec, r.event, r.payload));
+      this.lastReceived.set(socket.id, received);
       const wanted = expected.get(socket.id) ?? [];
       traces.push({ socket: socket.label, expected: wanted.map((e) => (e.error ? `${e.event} (${e.error.kind}, ${ERROR_STATUS[e.error.kind]})` : e.event)), received: received.map((r) => summary(r.event, r.payload)) });
       const names = received.map((r) => r.event);
