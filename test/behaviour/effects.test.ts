@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import type { Resolution } from '../../src/behaviour/conversations.js';
 import { compileEffect } from '../../src/behaviour/effects.js';
 import { newScope, type Actor, type Scope } from '../../src/behaviour/index.js';
-import { ProtocolError } from '../../src/runtime/errors.js';
 import type { Effect } from '../../src/spec/vocabulary.js';
 import { MemoryState, type MemoryConversation, type MemoryRecords } from './memory-state.js';
 import { MemorySockets } from './memory-sockets.js';
+import { refusal } from './refusal.js';
 
 const ADA: Actor = { key: 'ada', id: 'ada', attributes: {} };
 const BOB: Actor = { key: 'bob', id: 'bob', attributes: {} };
@@ -43,16 +43,6 @@ function apply(effect: Effect | undefined, state: MemoryState, run: Run = {}): S
   return scope;
 }
 
-/** The ProtocolError an action throws, as plain data. */
-function thrown(action: () => unknown): { kind: string; status: number; message: string; field?: string } {
-  try {
-    action();
-  } catch (e) {
-    if (e instanceof ProtocolError) return { kind: e.kind, status: e.status, message: e.message, field: e.field };
-    throw e;
-  }
-  throw new Error('nothing was thrown');
-}
 
 /** Everything the state holds, as text. */
 function snapshot(state: MemoryState): string {
@@ -186,7 +176,7 @@ describe('storeMessage', () => {
   it.each(refusals)('refuses %s with notFound, storing nothing', (_name, resolution) => {
     const { state } = world();
     const before = snapshot(state);
-    expect(thrown(() => apply(STORE, state, { request: { message: 'x' }, resolution }))).toEqual({ kind: 'notFound', status: 404, message: 'Conversation not found', field: undefined });
+    expect(refusal(() => apply(STORE, state, { request: { message: 'x' }, resolution }))).toEqual({ kind: 'notFound', status: 404, message: 'Conversation not found', field: undefined });
     expect(state.created).toHaveLength(2);
     expect(state.stored).toHaveLength(0);
     expect(snapshot(state)).toBe(before);
@@ -384,7 +374,7 @@ describe('createConversation', () => {
   it('an id that exists already: invalidRequest on that field, nothing created', () => {
     const { state } = world();
     const before = snapshot(state);
-    expect(thrown(() => apply(CREATE, state, { request: { _id: 'c1', recipients: ['bob'] } }))).toEqual({
+    expect(refusal(() => apply(CREATE, state, { request: { _id: 'c1', recipients: ['bob'] } }))).toEqual({
       kind: 'invalidRequest',
       status: 400,
       message: 'A conversation with id c1 exists already',

@@ -9,7 +9,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileBehaviour, newScope, type Actor, type EmitPlan, type NamespacePlan, type Scope } from '../../src/behaviour/index.js';
-import { ProtocolError } from '../../src/runtime/errors.js';
 import { checkConventions, checkWithParser, formatDiagnostic } from '../../src/spec/check.js';
 import { projectRoot } from '../../src/spec/files.js';
 import { buildModel, refName, type ProtocolModel } from '../../src/spec/model.js';
@@ -18,6 +17,7 @@ import { asList } from '../../src/spec/vocabulary.js';
 import { loadSpec, PROTOCOLS, validPayload } from '../helpers/specs.js';
 import { MemoryState, type MemoryRecords } from './memory-state.js';
 import { MemorySockets, plain } from './memory-sockets.js';
+import { refusal } from './refusal.js';
 
 const fixture = (name: string) => join(projectRoot, 'test/fixtures/behaviour', name);
 const modelOf = (file: string): ProtocolModel => buildModel(readSpecFile(file));
@@ -97,16 +97,6 @@ function snapshot(state: MemoryState): string {
   });
 }
 
-/** The ProtocolError a run throws, as plain data, and what it delivered before. */
-function refused(action: () => unknown): { kind: string; status: number; message: string; field?: string } {
-  try {
-    action();
-  } catch (e) {
-    if (e instanceof ProtocolError) return { kind: e.kind, status: e.status, message: e.message, field: e.field };
-    throw e;
-  }
-  throw new Error('nothing was thrown');
-}
 
 describe('the fixture specs', () => {
   it.each(['chat.yaml', 'presence.yaml'])('%s follows the conventions and parses with @asyncapi/parser', async (name) => {
@@ -237,7 +227,7 @@ describe('compileBehaviour: chat.yaml', () => {
       const before = snapshot(w.state);
       const delivered: EmitPlan[] = [];
       const scope = newScope<MemoryRecords>(w.state, { from: 'ada', to: 'ada', text: 'me' }, ADA);
-      expect(refused(() => root.events.get('sendMessage')!.run(scope, { state: w.state }, (e) => delivered.push(e)))).toEqual({
+      expect(refusal(() => root.events.get('sendMessage')!.run(scope, { state: w.state }, (e) => delivered.push(e)))).toEqual({
         kind: 'invalidRequest',
         status: 400,
         message: 'The users must be different (you cannot message yourself)',
@@ -270,7 +260,7 @@ describe('compileBehaviour: chat.yaml', () => {
       expect(w.state.message('m2')!.deleted).toBe(true);
     });
 
-    const refusals: [string, { request: Record<string, string>; want: ReturnType<typeof refused> }][] = [
+    const refusals: [string, { request: Record<string, string>; want: ReturnType<typeof refusal> }][] = [
       ['an unknown room', { request: { room: 'nope', messageId: 'm2' }, want: { kind: 'notFound', status: 404, message: 'Conversation not found', field: undefined } }],
       ['a room the actor is not in', { request: { room: 'c2', messageId: 'm3' }, want: { kind: 'forbidden', status: 403, message: 'You are not a participant of this conversation', field: undefined } }],
       ['a message of another room', { request: { room: 'c1', messageId: 'm3' }, want: { kind: 'notFound', status: 404, message: 'Message not found in this conversation', field: 'messageId' } }],
@@ -281,7 +271,7 @@ describe('compileBehaviour: chat.yaml', () => {
       const before = snapshot(w.state);
       const delivered: EmitPlan[] = [];
       const scope = newScope<MemoryRecords>(w.state, { from: 'ada', ...request }, ADA);
-      expect(refused(() => root.events.get('deleteMessage')!.run(scope, { state: w.state }, (e) => delivered.push(e)))).toEqual(want);
+      expect(refusal(() => root.events.get('deleteMessage')!.run(scope, { state: w.state }, (e) => delivered.push(e)))).toEqual(want);
       expect(delivered).toEqual([]);
       expect(snapshot(w.state)).toBe(before);
     });
@@ -575,14 +565,14 @@ describe('messenger: a retried send (CONVENTIONS.md §3.3: stored once, "its emi
     w.state.addConversation('c1', 'direct', ['ada', 'bob']);
     events(w);
     w.state.deleteMessage(w.state.message('m1')!);
-    expect(refused(() => events(w))).toMatchObject({ kind: 'invalidRequest', status: 400, field: 'messageid' });
+    expect(refusal(() => events(w))).toMatchObject({ kind: 'invalidRequest', status: 400, field: 'messageid' });
   });
 
   it('a file sent with the id of a text message is refused with invalidRequest on messageid, and stores nothing', () => {
     const w = world(['ada', 'bob']);
     events(w);
     const media = { messageid: 'k1', senderid: 'ada', receiverid: 'bob', mimeType: 'image/png', file: new Uint8Array([0x89, 0x50]) };
-    expect(refused(() => send(root, w, 'sendMedia', media))).toMatchObject({ kind: 'invalidRequest', status: 400, field: 'messageid' });
+    expect(refusal(() => send(root, w, 'sendMedia', media))).toMatchObject({ kind: 'invalidRequest', status: 400, field: 'messageid' });
     expect(w.state.stored).toHaveLength(1);
   });
 });
