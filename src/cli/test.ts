@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { formatCtrf, formatJson, formatJunit, formatSummary } from '../contract/report/index.js';
 import type { CredentialMode } from '../contract/credentials.js';
-import { runContract, UnreachableError } from '../contract/run.js';
+import { ContractSetupError, runContract, UnreachableError } from '../contract/run.js';
 import { parseOptions, UsageError, type Command } from './command.js';
 
 function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
@@ -131,6 +131,7 @@ Example:
       }
       // A spec that cannot be read or modelled is the caller's to fix: a usage error, not a crash.
       if (error instanceof Error && (error.name === 'SpecReadError' || error.name === 'ModelError')) throw new UsageError(`--spec: ${error.message}`);
+      if (error instanceof ContractSetupError) throw new UsageError(error.message);
       throw error;
     }
     if (process.stderr.isTTY) process.stderr.write('\n');

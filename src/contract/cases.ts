@@ -82,8 +82,10 @@ export function casesOf(protocol: string, namespaces: readonly NamespacePlan[], 
 /** Whether a case id or event matches `--only` (a substring, or `*` wildcards). */
 export function matchesOnly(c: CaseSpec, pattern: string | undefined): boolean {
   if (!pattern) return true;
-  return pattern.split(',').some((p) => {
-    const re = new RegExp(`^${p.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    return re.test(c.id) || re.test(c.event) || c.id.includes(p.trim());
+  const parts = pattern.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) return true;
+  return parts.some((p) => {
+    const re = new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    return re.test(c.id) || re.test(c.event) || c.id.includes(p);
   });
 }

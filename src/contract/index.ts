@@ -19,7 +19,7 @@
 import { ContractSuite, type SuiteOptions } from './run.js';
 import type { CaseResult } from './results.js';
 
-export { ContractSuite, runContract, resolveSpec, UnreachableError, type RunOptions, type SuiteOptions } from './run.js';
+export { ContractSetupError, ContractSuite, runContract, resolveSpec, UnreachableError, type RunOptions, type SuiteOptions } from './run.js';
 export type { CredentialMode } from './credentials.js';
 export type { CaseKind, CaseResult, CaseStatus, Coverage, RunReport, RunSummary, SocketTrace } from './results.js';
 export { formatCtrf, formatJson, formatJunit, formatSummary } from './report/index.js';

@@ -28,10 +28,13 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const exprsIn = (value: unknown): string[] =>
   Array.isArray(value) ? value.flatMap(exprsIn) : typeof value === 'string' && value.startsWith('$request') ? [value] : [];
 
-/** A value never used before, of the example's kind: an integer, an ObjectId, a UUID, or a string. */
+/**
+ * A value never used before, in this run or another, of the example's kind: an integer, an
+ * ObjectId, a UUID, or a string. Made of the time and a counter of the run.
+ */
 export function freshLike(example: unknown, unique: number): unknown {
   const stamp = Date.now() * 1000 + (unique % 1000);
-  if (typeof example === 'number') return 1_000_000 + (stamp % 1_000_000_000);
+  if (typeof example === 'number') return stamp;
   if (typeof example === 'string' && /^[0-9a-f]{24}$/i.test(example)) return stamp.toString(16).padStart(24, '0').slice(-24);
   if (typeof example === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(example)) return `00000000-0000-4000-8000-${stamp.toString(16).padStart(12, '0').slice(-12)}`;
   return `parley-${stamp.toString(36)}`;

@@ -46,6 +46,14 @@ export interface RunOptions {
   readonly command?: string;
 }
 
+/** A run that cannot be made as asked (the caller's to fix). */
+export class ContractSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContractSetupError';
+  }
+}
+
 /** The server could not be reached at all. */
 export class UnreachableError extends Error {
   constructor(message: string) {
@@ -90,7 +98,7 @@ class Run {
     readonly options: RunOptions & { seed: number; timeoutMs: number; badInputs: number },
   ) {
     this.world = world;
-    this.users = new UserFactory(plan.model, options.seed);
+    this.users = new UserFactory(plan.model);
   }
 
   next(): number {
@@ -442,6 +450,13 @@ export class ContractSuite {
   static load(options: SuiteOptions): ContractSuite {
     const source = resolveSpec(options.spec);
     const model = buildModel(source);
+    const announced = model.namespaces.find((ns) => ns.socketio.handshake.trust?.announce);
+    if (options.credentials.kind === 'trust' && announced) {
+      throw new ContractSetupError(`--auth trust: ${announced.path} learns who a trust-mode user is from an event (${announced.socketio.handshake.trust!.announce!.event}), which the runner does not send; test with tokens instead`);
+    }
+    if (options.credentials.kind === 'trust' && !model.namespaces.some((ns) => ns.socketio.handshake.trust?.userId)) {
+      throw new ContractSetupError('--auth trust: the spec has no trust mode');
+    }
     return new ContractSuite(options, source, compileBehaviour(model), new Credentials(model, options.credentials));
   }
 

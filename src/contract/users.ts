@@ -1,7 +1,8 @@
 /**
  * The users of a case: fresh for every case, so that "the pair's first message" or "the receiver
- * is offline" are known. Their ids have the shape the spec gives user ids (integers, ObjectIds,
- * UUIDs or strings), drawn from the run's seed so that a run can be repeated.
+ * is offline" are known, and new in every run (their ids carry the run's start time), so that a
+ * rerun against a server that kept its state meets no user of an earlier run. Their ids have the
+ * shape the spec gives user ids (integers, ObjectIds, UUIDs or strings).
  */
 import type { UserKey } from '../behaviour/index.js';
 import { deref, type NamespaceModel, type ProtocolModel } from '../spec/model.js';
@@ -22,13 +23,18 @@ export interface TestUser {
 
 type IdShape = 'integer' | 'objectId' | 'uuid' | 'string';
 
-/** The shape of user ids: from the claims schema at the token's user id path, else a string. */
-export function userIdShape(model: ProtocolModel): IdShape {
+/** The user id schema: from the claims schema at the token's user id path. */
+function userIdSchema(model: ProtocolModel): Record<string, unknown> {
   const jwt = model.namespaces.map((ns) => ns.socketio.handshake.jwt).find(Boolean);
-  if (!jwt) return 'string';
+  if (!jwt) return {};
   const doc = { components: { schemas: model.schemas } };
   const [schema] = schemasAt(doc, jwt.claims, jwt.userId.split('.'));
-  const resolved = (schema ? deref(doc, schema).value : {}) as Record<string, unknown>;
+  return (schema ? deref(doc, schema).value : {}) as Record<string, unknown>;
+}
+
+/** The shape of user ids: from the claims schema at the token's user id path, else a string. */
+export function userIdShape(model: ProtocolModel): IdShape {
+  const resolved = userIdSchema(model);
   if (resolved.type === 'integer' || resolved.type === 'number') return 'integer';
   const pattern = typeof resolved.pattern === 'string' ? resolved.pattern : '';
   if (/\{24\}/.test(pattern) && /a-f/i.test(pattern)) return 'objectId';
@@ -41,27 +47,31 @@ export function rolesOf(model: ProtocolModel): NamespaceModel['socketio']['hands
   return model.namespaces.map((ns) => ns.socketio.handshake.roles).find(Boolean);
 }
 
-/** Makes fresh users: ids never used before in this run (and, from the seed, not in other runs). */
+/** Makes fresh users: ids never used before, in this run or another. */
 export class UserFactory {
   private count = 0;
   private readonly shape: IdShape;
+  private readonly maximum: number;
   private readonly roles: ReturnType<typeof rolesOf>;
 
+  /** @param stamp the run's start (ms since the epoch): what makes ids new across runs */
   constructor(
     model: ProtocolModel,
-    private readonly seed: number,
+    private readonly stamp = Date.now(),
   ) {
     this.shape = userIdShape(model);
+    const max = userIdSchema(model).maximum;
+    this.maximum = typeof max === 'number' ? max : Number.MAX_SAFE_INTEGER;
     this.roles = rolesOf(model);
   }
 
   private nextId(): string | number {
-    const n = ++this.count;
-    // The seed's bits and a per-run counter: distinct within a run, and across runs with other seeds.
-    const unique = (this.seed >>> 0) * 100_000 + n;
+    // The run's millisecond and a counter: distinct within a run and across runs (a thousand
+    // users per run before two runs a millisecond apart could meet).
+    const unique = this.stamp * 1000 + ++this.count;
     switch (this.shape) {
       case 'integer':
-        return 1_000_000 + (unique % 1_000_000_000);
+        return unique <= this.maximum ? unique : 1_000_000 + (unique % (this.maximum - 1_000_000));
       case 'objectId':
         return unique.toString(16).padStart(24, '0').slice(-24);
       case 'uuid': {

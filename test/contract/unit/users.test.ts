@@ -39,7 +39,7 @@ function schemaCheck(model: ProtocolModel, name: string): (value: unknown) => bo
 const SPECS: [Protocol, { claim: string; schema: string; shape: string; first: string | number; pattern: RegExp }][] = [
   ['messenger', { claim: 'sub', schema: 'UserId', shape: 'string', first: 'uf04h', pattern: /^u[0-9a-z]+$/ }],
   ['rooms', { claim: 'sub', schema: 'UserId', shape: 'string', first: 'uf04h', pattern: /^u[0-9a-z]+$/ }],
-  ['marketplace', { claim: 'data.id', schema: 'UserId', shape: 'integer', first: 1_700_001, pattern: /^\d+$/ }],
+  ['marketplace', { claim: 'data.id', schema: 'UserId', shape: 'integer', first: 700_001, pattern: /^\d+$/ }],
   ['teamchat', { claim: 'sub', schema: 'Id', shape: 'string', first: 'uf04h', pattern: /^u[0-9a-z]+$/ }],
 ];
 
@@ -69,7 +69,7 @@ describe('UserFactory ids', () => {
   it.each(SPECS)('%s: distinct, of the shape, valid against the spec', (protocol, want) => {
     const model = models[protocol];
     const valid = schemaCheck(model, want.schema);
-    const make = new UserFactory(model, 7);
+    const make = new UserFactory(model, 700);
     const users = Array.from({ length: 200 }, (_, i) => make.user(`u${i}`));
     const ids = users.map((u) => u.id);
     expect(new Set(ids.map(String)).size).toBe(200);
@@ -87,7 +87,7 @@ describe('UserFactory ids', () => {
   ];
   it.each(shaped)('%s ids: distinct, of the shape, valid against the schema', (_shape, { model, first, pattern }) => {
     const valid = schemaCheck(model, 'UserId');
-    const make = new UserFactory(model, 7);
+    const make = new UserFactory(model, 700);
     const ids = Array.from({ length: 100 }, (_, i) => make.user(`u${i}`).id);
     expect(ids[0]).toBe(first);
     expect(new Set(ids).size).toBe(100);
@@ -97,9 +97,9 @@ describe('UserFactory ids', () => {
     }
   });
 
-  it.each(SPECS)('%s: the same seed gives the same users, another seed other ones', (protocol) => {
-    const draw = (seed: number) => {
-      const make = new UserFactory(models[protocol], seed);
+  it.each(SPECS)('%s: the same start gives the same users, another start other ones', (protocol) => {
+    const draw = (start: number) => {
+      const make = new UserFactory(models[protocol], start);
       return Array.from({ length: 20 }, (_, i) => make.user(`u${i}`).id);
     };
     expect(draw(7)).toEqual(draw(7));
@@ -107,14 +107,9 @@ describe('UserFactory ids', () => {
     expect(draw(7).filter((id) => other.has(String(id)))).toEqual([]);
   });
 
-  // BUG: UserFactory's integer ids are 1_000_000 + (seed * 100_000 + n) % 1_000_000_000, so two
-  // seeds 10,000 apart (7 and 10_007) draw exactly the same ids, against its promise that ids are
-  // "not in other runs" with other seeds. A server that keeps its state between runs (SQLite)
-  // then sees a marketplace run's "fresh" users already holding conversations. The default seed
-  // is Date.now() % 1_000_000, so this happens to one pair of runs in 10,000.
-  it.fails('marketplace: seeds 10,000 apart draw other ids', () => {
-    const draw = (seed: number) => {
-      const make = new UserFactory(models.marketplace, seed);
+  it('marketplace: runs 10,000 ms apart draw other ids', () => {
+    const draw = (start: number) => {
+      const make = new UserFactory(models.marketplace, start);
       return Array.from({ length: 5 }, (_, i) => make.user(`u${i}`).id);
     };
     const other = new Set(draw(10_007));
@@ -131,15 +126,15 @@ describe('roles', () => {
   });
 
   const users: [string, { protocol: Protocol; role?: string; want: { id: string | number; role?: string; key: string; attributes: Record<string, unknown> } }][] = [
-    ['marketplace, no role asked: the first allowed (customer)', { protocol: 'marketplace', want: { id: 1_700_001, role: 'customer', key: 'customer:1700001', attributes: { type: 'customer' } } }],
-    ['marketplace, a vendor', { protocol: 'marketplace', role: 'vendor', want: { id: 1_700_001, role: 'vendor', key: 'vendor:1700001', attributes: { type: 'vendor' } } }],
-    ['marketplace, an admin', { protocol: 'marketplace', role: 'admin', want: { id: 1_700_001, role: 'admin', key: 'admin:1700001', attributes: { type: 'admin' } } }],
+    ['marketplace, no role asked: the first allowed (customer)', { protocol: 'marketplace', want: { id: 700_001, role: 'customer', key: 'customer:700001', attributes: { type: 'customer' } } }],
+    ['marketplace, a vendor', { protocol: 'marketplace', role: 'vendor', want: { id: 700_001, role: 'vendor', key: 'vendor:700001', attributes: { type: 'vendor' } } }],
+    ['marketplace, an admin', { protocol: 'marketplace', role: 'admin', want: { id: 700_001, role: 'admin', key: 'admin:700001', attributes: { type: 'admin' } } }],
     ['messenger: no roles, the key is the id', { protocol: 'messenger', want: { id: 'uf04h', role: undefined, key: 'uf04h', attributes: {} } }],
     ['messenger: a role asked for is ignored', { protocol: 'messenger', role: 'vendor', want: { id: 'uf04h', role: undefined, key: 'uf04h', attributes: {} } }],
     ['teamchat', { protocol: 'teamchat', want: { id: 'uf04h', role: undefined, key: 'uf04h', attributes: {} } }],
   ];
   it.each(users)('%s', (_name, { protocol, role, want }) => {
-    const user = new UserFactory(models[protocol], 7).user('ada', role);
+    const user = new UserFactory(models[protocol], 700).user('ada', role);
     expect(user).toEqual({ label: 'ada', ...want });
   });
 
@@ -153,15 +148,15 @@ describe('roles', () => {
     ['rooms', undefined, undefined],
   ];
   it.each(counterparts)('%s: the counterpart of %s is %s', (protocol, role, want) => {
-    expect(new UserFactory(models[protocol], 7).counterpartRole(role)).toBe(want);
+    expect(new UserFactory(models[protocol], 700).counterpartRole(role)).toBe(want);
   });
 
   it('marketplace: a customer and their counterpart, keys role:id with distinct ids', () => {
-    const make = new UserFactory(models.marketplace, 3);
+    const make = new UserFactory(models.marketplace, 300);
     const ada = make.user('ada');
     const bob = make.user('bob', make.counterpartRole(ada.role));
     const cy = make.user('cy', ada.role);
-    expect([ada.key, bob.key, cy.key]).toEqual(['customer:1300001', 'vendor:1300002', 'customer:1300003']);
+    expect([ada.key, bob.key, cy.key]).toEqual(['customer:300001', 'vendor:300002', 'customer:300003']);
     expect([ada.attributes, bob.attributes, cy.attributes]).toEqual([{ type: 'customer' }, { type: 'vendor' }, { type: 'customer' }]);
   });
 });
