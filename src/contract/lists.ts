@@ -11,6 +11,8 @@ export interface EntityPlace {
   readonly path: readonly string[];
   readonly kind: 'message' | 'conversation';
   readonly entity: EntityExt;
+  /** The entity's schema (a `$ref`), to look for the places inside it. */
+  readonly schema: unknown;
 }
 
 type Obj = Record<string, unknown>;
@@ -22,7 +24,7 @@ export function entityPlaces(model: ProtocolModel, schema: unknown, path: string
   const doc = { components: { schemas: model.schemas } };
   const name = typeof schema.$ref === 'string' ? refName(schema.$ref) : undefined;
   const entity = name ? model.entities[name] : undefined;
-  const here: EntityPlace[] = entity ? [{ path, kind: entity.kind, entity }] : [];
+  const here: EntityPlace[] = entity ? [{ path, kind: entity.kind, entity, schema }] : [];
   const resolved = deref(doc, schema).value as Obj;
   if (!isObj(resolved)) return here;
   const nested: EntityPlace[] = [];

@@ -9,6 +9,7 @@ import { ERROR_STATUS, type ErrorKind } from '../runtime/errors.js';
 import type { NamespaceSpec } from '../runtime/namespace-spec.js';
 import { loadValidate } from '../spec/event-validators.js';
 import { specDir } from '../spec/files.js';
+import { asList } from '../spec/vocabulary.js';
 import { invalidPayloads } from '../spec/invalid-payloads.js';
 import { buildModel, type ProtocolModel } from '../spec/model.js';
 import { namespaceSpecOf } from '../spec/namespace-spec.js';
@@ -294,6 +295,8 @@ class Run {
         if (String(got) !== String(status)) throw new Mismatch(`${c.variant}: connect_error's data.status is ${JSON.stringify(got)}, the spec says ${status}`, []);
       } else {
         if (r.kind !== 'errorEvent') throw new Mismatch(`${c.variant}: expected ${spec.errorEvent} (status ${status}) and a disconnect, got ${r.kind}: ${r.message}`, []);
+        const invalid = this.world.validate(spec.path, 'server', spec.errorEvent, r.data)[0];
+        if (invalid) throw new Mismatch(`${c.variant}: ${spec.errorEvent} does not match its schema: ${invalid.field ? `${invalid.field}: ` : ''}${invalid.message}`, []);
         const field = spec.errorFields.find((f) => 'failure' in f && f.failure === 'status');
         const got = field ? getPath(r.data, field.path) : status;
         if (String(got) !== String(status)) throw new Mismatch(`${c.variant}: ${spec.errorEvent}'s status is ${JSON.stringify(got)}, the spec says ${status} (${expectedKind})`, []);
@@ -324,6 +327,10 @@ class Run {
         await this.step(sc, c.plan, c.namespace, { actor, peer, conversation, message, unique: this.next() }, from);
         return (sc.lastReceived.get(from.id) ?? []).map((r) => ({ namespace: c.namespace, ...r }));
       };
+      // An event about the conversation (its history) must list the message; any other list only
+      // where it lists messages of the conversation at all (a list of what is pending for the
+      // user is not a history).
+      const about = c.plan !== undefined && asList(c.plan.event.reaction?.conversation).length > 0;
       const inspect = (seen: readonly { namespace: string; event: string; payload: unknown }[], deleted: boolean): { lists: number; problems: string[] } => {
         let lists = 0;
         const problems: string[] = [];
@@ -336,15 +343,25 @@ class Run {
             const where = `${r.event}.${place.path.join('.')}`;
             if (place.kind === 'conversation') {
               lists++;
-              if (!objects.some((o) => same(o[place.entity.id], conversation.id))) problems.push(`${where} does not list the conversation ${conversation.id} the user has`);
+              const ours = objects.find((o) => same(o[place.entity.id], conversation.id));
+              if (!ours) {
+                problems.push(`${where} does not list the conversation ${conversation.id} the user has`);
+                continue;
+              }
+              // A message a conversation holds on its own (not in a list) is its latest (CONVENTIONS.md §7).
+              for (const inner of entityPlaces(this.plan.model, place.schema).filter((p) => p.kind === 'message' && p.path.length > 0 && !isList(p))) {
+                const latest = objectsAt(ours, inner.path)[0]?.[inner.entity.id];
+                if (!deleted && !same(latest, message.id)) problems.push(`${where}: the conversation's ${inner.path.join('.')} is ${JSON.stringify(latest)}, not its latest message ${message.id}`);
+                if (deleted && same(latest, message.id)) problems.push(`${where}: the conversation's ${inner.path.join('.')} is still ${message.id}, deleted`);
+              }
               continue;
             }
             const field = place.entity.conversation;
-            const mine = field ? objects.filter((o) => same(o[field], conversation.id)) : [];
-            if (mine.length === 0) continue;
+            const mine = field ? objects.filter((o) => same(o[field], conversation.id)) : objects;
+            if (!about && (!field || mine.length === 0)) continue;
             lists++;
             const listed = mine.some((o) => same(o[place.entity.id], message.id));
-            if (!deleted && !listed) problems.push(`${where} lists messages of ${conversation.id} without the latest, ${message.id}`);
+            if (!deleted && !listed) problems.push(`${where} lists the messages of ${conversation.id} without its latest, ${message.id}`);
             if (deleted && listed) problems.push(`${where} still lists ${message.id}, deleted`);
           }
         }

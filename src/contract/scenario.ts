@@ -261,7 +261,12 @@ export class Scenario {
       received.forEach((r, i) => {
         const want = wanted[i]!;
         this.emitsSeen.add(want.emitId);
+        // Every payload, the error event's too, must match its schema.
+        for (const p of this.world.validate(socket.namespace, 'server', r.event, r.payload)) problems.push(`${socket.label} ${r.event}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
         if (want.error) {
+          for (const f of spec.errorFields) {
+            if ('value' in f && !sameValue(getPath(r.payload, f.path), f.value)) problems.push(`${socket.label} ${r.event}: ${f.path.join('.')} is ${JSON.stringify(getPath(r.payload, f.path))}, the spec says ${JSON.stringify(f.value)}`);
+          }
           const status = spec.errorFields.find((f) => 'failure' in f && f.failure === 'status');
           const eventField = spec.errorFields.find((f) => 'failure' in f && f.failure === 'event');
           const code = ERROR_STATUS[want.error.kind];
@@ -269,7 +274,6 @@ export class Scenario {
           if (eventField && want.error.event !== undefined && !sameValue(getPath(r.payload, eventField.path), want.error.event)) problems.push(`${socket.label} ${r.event}: ${eventField.path.join('.')} is ${JSON.stringify(getPath(r.payload, eventField.path))}, not '${want.error.event}'`);
           return;
         }
-        for (const p of this.world.validate(socket.namespace, 'server', r.event, r.payload)) problems.push(`${socket.label} ${r.event}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
         for (const f of want.fields) {
           const actual = getPath(r.payload, f.path);
           const where = `${socket.label} ${r.event}.${f.path.join('.')}`;

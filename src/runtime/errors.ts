@@ -70,7 +70,15 @@ export interface Failure {
 
 /** A failure of a kind, with its status. */
 export function failureOf(kind: ErrorKind, message: string, event?: string, field?: string): Failure {
-  return { kind, status: ERROR_STATUS[kind], message, event, field };
+  return { kind, status: ERROR_STATUS[kind], message: clip(message, 500), event, field: field === undefined ? undefined : clip(field, 100) };
+}
+
+/**
+ * Text from a client (a field name it made up, quoted in a message) repeated in an error stays
+ * short: the error payload must fit its own schema, and an answer must not echo a flood.
+ */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Bytes as Socket.IO carries them: a Node Buffer, a typed array, an ArrayBuffer or a Blob. */

@@ -35,11 +35,8 @@ describe('control: no fault, the hook on', () => {
 describe('faults', () => {
   for (const fault of BANK) {
     // A missed fault is a finding: `it.fails` keeps the suite green, and its `gap` in bank.ts says
-    // which case should have caught it and why it did not. Known gaps (2026-12-02):
+    // which case should have caught it and why it did not. Known gap (2026-12-02):
     // - messenger-stale-online-flag: threadUpdate's is_online is prose, not a checked emit field.
-    // - rooms-chats-without-last-message, marketplace-history-drops-newest: the state cases skip a
-    //   message list that holds none of the conversation's messages (run.ts state(), `mine.length === 0`).
-    // - teamchat-error-message-renamed: expected error events are never schema-validated (scenario.ts check()).
     const test = fault.gap ? it.fails : it;
     test(`${fault.protocol} ${fault.id}: ${fault.description}`, async () => {
       const outcome = await runFault(fault, backend);
