@@ -13,6 +13,29 @@ function integer(value: string | undefined, name: string, min: number, max: numb
   return n;
 }
 
+/**
+ * The command line a failure's reproduction starts from: this one without --only and --seed (each
+ * case adds its own), and with the secret left out: reports end up in CI logs and artifacts.
+ */
+export function reproduction(argv: readonly string[]): string {
+  const out: string[] = ['parley test'];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (/^--(only|seed)$/.test(a)) {
+      i++;
+      continue;
+    }
+    if (/^--(only|seed)=/.test(a)) continue;
+    if (a === '--jwt-secret') {
+      out.push(a, '"$JWT_SECRET"');
+      i++;
+      continue;
+    }
+    out.push(a.startsWith('--jwt-secret=') ? '--jwt-secret="$JWT_SECRET"' : /\s/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a);
+  }
+  return out.join(' ');
+}
+
 export const testCommand: Command = {
   name: 'test',
   summary: 'run contract tests against a running Socket.IO server, derived from its spec',
@@ -119,7 +142,7 @@ Example:
         timeoutMs: integer(values.timeout, '--timeout', 50, 120_000),
         concurrency: integer(values.concurrency, '--concurrency', 1, 64),
         badInputs: integer(values['bad-inputs'], '--bad-inputs', 0, 1000),
-        command: ['parley test', ...argv.filter((a, i) => !/^--(only|seed)/.test(a) && !/^--(only|seed)$/.test(argv[i - 1] ?? ''))].join(' '),
+        command: reproduction(argv),
         onResult: (r) => {
           if (process.stderr.isTTY) process.stderr.write(r.status === 'failed' ? 'F' : r.status === 'skipped' ? 's' : '.');
         },

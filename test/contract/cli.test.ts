@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type MockServer } from '../../mock-server/index.js';
-import { testCommand } from '../../src/cli/test.js';
+import { reproduction, testCommand } from '../../src/cli/test.js';
 import { projectRoot } from '../../src/spec/files.js';
 import { startSocketServer, type TestServer } from '../helpers/net.js';
 import { specPath } from '../helpers/specs.js';
@@ -70,6 +70,11 @@ describe('parley test', () => {
     expect(stdout).toMatch(/FAIL messenger\.\/\.handshake\.handshake\.no-credential/);
     expect(stdout).toMatch(/reproduce: parley test .*--seed 3 --only messenger\.\/\.handshake\.handshake\.no-credential/);
   }, 60_000);
+
+  it('reproduction lines leave out --only, --seed and the secret (reports end up in CI logs)', () => {
+    expect(reproduction(['--spec', 'messenger', '--url', 'http://h:1', '--jwt-secret', 'topsecret-0123456789', '--seed', '3', '--only', 'x'])).toBe('parley test --spec messenger --url http://h:1 --jwt-secret "$JWT_SECRET"');
+    expect(reproduction(['--jwt-secret=topsecret-0123456789', '--seed=4', '--only=x', '--token-command', "get-token --for it's"])).toBe(`parley test --jwt-secret="$JWT_SECRET" --token-command 'get-token --for it'\\''s'`);
+  });
 
   it('exits 2 when the server cannot be reached, or the command is misused', async () => {
     const unreachable = await parley(['--spec', 'messenger', '--url', 'http://127.0.0.1:9', '--timeout', '500']);
