@@ -37,6 +37,13 @@ export function needsConversation(event: EventModel): boolean {
 /** The identity case applies where the request names its actor. */
 const actorPaths = (event: EventModel) => asList(event.reaction?.actor).filter((a) => typeof a === 'string' && a.startsWith('$request.'));
 
+/** Whether an event stores a message under a client's idempotency key (a retry must store nothing new). */
+function idempotent(event: EventModel): boolean {
+  const effect = event.reaction?.effect;
+  if (typeof effect !== 'object') return false;
+  return ('storeMessage' in effect && effect.storeMessage.clientId !== undefined) || ('storeMedia' in effect && effect.storeMedia.clientId !== undefined);
+}
+
 /** Whether an event changes no messages or conversations (its lists show the state as it is). */
 function readsOnly(event: EventModel): boolean {
   const effect = event.reaction?.effect;
@@ -69,6 +76,7 @@ export function casesOf(protocol: string, namespaces: readonly NamespacePlan[], 
       const e = plan.event;
       add({ kind: 'sequence', namespace: ns.path, event: e.name, variant: needsConversation(e) ? 'existing' : 'first', plan });
       if (createsConversation(e) && !needsConversation(e)) add({ kind: 'sequence', namespace: ns.path, event: e.name, variant: 'later', plan });
+      if (idempotent(e)) add({ kind: 'sequence', namespace: ns.path, event: e.name, variant: 'retry', plan });
       if (presenceConditioned(e)) add({ kind: 'sequence', namespace: ns.path, event: e.name, variant: 'counterpart offline', plan });
       if (options.badInputs > 0) add({ kind: 'badInput', namespace: ns.path, event: e.name, variant: 'schema', plan });
       if (actorPaths(e).length) add({ kind: 'identity', namespace: ns.path, event: e.name, variant: 'another user', plan });

@@ -20,6 +20,15 @@ export async function eventCase(runner: CaseRunner, c: CaseSpec): Promise<string
     if (!from) throw new Skip(`${actor.label}'s role (${actor.role}) may not use ${c.namespace}`);
     const prepared = needsConversation(e) || c.kind === 'outsider' ? await runner.prepare(sc, actor, peer, needsMessage(e)) : {};
     const binding: Binding = { actor, peer, ...prepared, unique: runner.next() };
+    if (c.kind === 'sequence' && c.variant === 'retry') {
+      // The same request twice (same idempotency key): stored once, the first send's emits again.
+      const bound = runner.bind(e, binding);
+      if ('skip' in bound) throw new Skip(bound.skip);
+      for (const what of ['the first send', 'the retry']) {
+        await runner.guarded(what, () => runner.exchange(sc, from, e.name, bound.request, sc.expectEvent(plan, c.namespace, bound.request, from), e.ack !== undefined));
+      }
+      return `a retried ${e.name} (the same idempotency key) repeated the first send's emits, about the same stored message`;
+    }
     if (c.kind === 'sequence') {
       if (c.variant === 'later') await runner.guarded('the first send', () => runner.step(sc, plan, c.namespace, { ...binding, unique: runner.next() }, from));
       await runner.step(sc, plan, c.namespace, binding, from);
