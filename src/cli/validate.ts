@@ -11,8 +11,10 @@ export const validateCommand: Command = {
   help: `Usage: parley validate [options] [spec.yaml ...]
 
 Parses each spec with @asyncapi/parser and checks Parley's Socket.IO extensions
-(asyncapi/CONVENTIONS.md). Prints, per spec, the counts of channels, operations,
-messages, errors and warnings, then every problem as file:line: severity code: message.
+(asyncapi/CONVENTIONS.md), that every schema compiles, and that every example fits its
+schema (the generated docs show them; the mock and contract tests start from them).
+Prints, per spec, the counts of channels, operations, messages, errors and warnings,
+then every problem as file:line: severity code: message.
 
 With no files, validates every spec in asyncapi/.
 

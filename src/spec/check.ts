@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
+import { describePayloadError } from '../runtime/problems.js';
 import { deref, refName, resolvePointer } from './model.js';
 import { schemasAt } from './schema-paths.js';
 import { formatPath, type JsonPath, type SpecSource } from './source.js';
@@ -281,20 +282,50 @@ function checkSchemasCompile(source: SpecSource): Diagnostic[] {
     return [{ severity: 'error', code: 'schema', message: (error as Error).message, file: source.file, path: ['components', 'schemas'], line: source.lineOf(['components', 'schemas']) }];
   }
   const targets: [JsonPath, string][] = [];
-  for (const name of Object.keys(isObject(components.schemas) ? components.schemas : {})) targets.push([['components', 'schemas', name], `spec#/components/schemas/${name}`]);
-  for (const [name, m] of Object.entries(isObject(components.messages) ? components.messages : {})) {
-    if (isObject(m) && isObject(m.payload) && m.payload.$ref === undefined) {
-      ajv.addSchema(rebaseRefs(m.payload) as object, `message:${name}`);
-      targets.push([['components', 'messages', name, 'payload'], `message:${name}`]);
+  const schemas = isObject(components.schemas) ? components.schemas : {};
+  for (const name of Object.keys(schemas)) targets.push([['components', 'schemas', name], `spec#/components/schemas/${name}`]);
+  const messages = isObject(components.messages) ? components.messages : {};
+  for (const [name, m] of Object.entries(messages)) {
+    if (!isObject(m) || !isObject(m.payload)) continue;
+    if (m.payload.$ref === undefined) {
+      // An id without a scheme, beside `spec`: the payload's rebased `spec#/…` refs resolve
+      // against it (under `message:<name>` they would resolve to `message:spec#/…`).
+      const id = `spec-message-${encodeURIComponent(name)}`;
+      ajv.addSchema(rebaseRefs(m.payload) as object, id);
+      targets.push([['components', 'messages', name, 'payload'], id]);
+    } else if (typeof m.payload.$ref === 'string' && m.payload.$ref.startsWith('#/')) {
+      targets.push([['components', 'messages', name, 'payload'], `spec${m.payload.$ref}`]);
     }
   }
+  const validators = new Map<string, ValidateFunction>();
   for (const [path, ref] of targets) {
     try {
-      ajv.getSchema(ref);
+      const validate = ajv.getSchema(ref);
+      if (validate) validators.set(path.join('\u0000'), validate);
     } catch (error) {
       const message = (error as Error).message.replace(/^strict mode: /, '');
       out.push({ severity: 'error', code: 'schema', message, file: source.file, path, line: source.lineOf(path) });
     }
+  }
+  // Examples must fit their schemas: the generated docs show them, and the mock and contract
+  // tests start from them.
+  const checkExample = (schemaPath: JsonPath, example: unknown, examplePath: JsonPath, what: string) => {
+    const validate = validators.get(schemaPath.join('\u0000'));
+    if (!validate || validate(example)) return;
+    const problem = describePayloadError(validate.errors![0]!);
+    out.push({ severity: 'error', code: 'invalid-example', message: `${what} does not fit its schema: ${problem.message}`, file: source.file, path: examplePath, line: source.lineOf(examplePath) });
+  };
+  for (const [name, m] of Object.entries(messages)) {
+    if (!isObject(m) || !Array.isArray(m.examples)) continue;
+    m.examples.forEach((example, i) => {
+      if (!isObject(example) || !('payload' in example)) return;
+      const label = typeof example.name === 'string' ? `'${example.name}'` : `#${i}`;
+      checkExample(['components', 'messages', name, 'payload'], example.payload, ['components', 'messages', name, 'examples', i, 'payload'], `example ${label} of message ${name}`);
+    });
+  }
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!isObject(schema) || !Array.isArray(schema.examples)) continue;
+    schema.examples.forEach((example, i) => checkExample(['components', 'schemas', name], example, ['components', 'schemas', name, 'examples', i], `example #${i} of schema ${name}`));
   }
   return out;
 }
