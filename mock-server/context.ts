@@ -7,7 +7,7 @@ import type { BehaviourPlan } from '../src/behaviour/index.js';
 import type { Clock } from './state/clock.js';
 import type { EntityPlan } from './spec/entities.js';
 import type { PayloadFactory } from './payloads/generator.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../src/server/logger.js';
 import type { Presence } from './state/presence.js';
 import type { Random } from './state/random.js';
 import type { Realism } from './payloads/realism.js';

@@ -4,6 +4,6 @@
  */
 export { startMock, type MockOptions, type MockServer } from './server.js';
 export { MockProtocol, EmitError, type EmitTo } from './protocol.js';
-export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
+export { createLogger, silentLogger, type Logger, type LogLevel } from '../src/server/logger.js';
 export { mockToken, claimsFor, type AuthMode } from './transport/handshake.js';
 export { protocolSpecFile } from './spec/spec.js';

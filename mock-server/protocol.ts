@@ -14,7 +14,7 @@ import type { MockContext, MockSettings } from './context.js';
 import { carriedFields, entityPlans } from './spec/entities.js';
 import { examplesByComponent } from './spec/examples.js';
 import { PayloadFactory } from './payloads/generator.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../src/server/logger.js';
 import { MockNamespace } from './transport/namespace.js';
 import { Presence } from './state/presence.js';
 import { hash32, Random } from './state/random.js';

@@ -16,7 +16,7 @@ import { controlRoutes, NOT_FOUND } from './control/control-api.js';
 import { createRequestHandler, sendJson } from '../src/server/http.js';
 import { originPolicy } from '../src/server/origins.js';
 import type { AuthMode } from './transport/handshake.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../src/server/logger.js';
 import { playgroundRoutes } from './playground/routes.js';
 import { MockProtocol } from './protocol.js';
 import { readSpecFile } from '../src/spec/source.js';

@@ -90,7 +90,7 @@ async function startParley(): Promise<RunningServer> {
     port: 0,
     core,
     auth: { key: { algorithm: 'HS256', secret: process.env.PARLEY_BENCH_SECRET! }, mode: 'jwt' },
-    logger: createLogger('silent'),
+    logger: createLogger({ level: 'silent' }),
     validateOutgoing: false,
     // A throughput benchmark: every client sends as fast as the server answers, which rate
     // limits exist to stop. The flood scenario measures them.

@@ -278,7 +278,7 @@ async function serveParley(): Promise<void> {
     port: 0,
     core,
     auth: { key: KEY, mode: 'jwt' },
-    logger: createLogger('silent'),
+    logger: createLogger({ level: 'silent' }),
     validateOutgoing: false,
     // A throughput benchmark: rate limits are measured by the flood scenario, not here.
     flowControl: false,

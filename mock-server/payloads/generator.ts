@@ -12,7 +12,7 @@ import { clone } from '../../src/spec/paths.js';
 import { Random, hash32 } from '../state/random.js';
 import { hintFor, type Hint, type Realism } from './realism.js';
 import { refName, type SchemaIndex } from '../spec/schemas.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../src/server/logger.js';
 
 const HINT = 'x-mock-hint';
 const COMPONENT = 'x-mock-component';

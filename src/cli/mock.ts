@@ -1,6 +1,7 @@
 /** `parley mock`: a spec-driven Socket.IO mock of one or more protocols, for frontend teams. */
 import { specFiles } from '../spec/files.js';
-import { createLogger, startMock, protocolSpecFile, type LogLevel, type MockServer } from '../../mock-server/index.js';
+import { startMock, protocolSpecFile, type MockServer } from '../../mock-server/index.js';
+import { createLogger, isLogFormat, type LogLevel } from '../server/logger.js';
 import { parseOptions, UsageError, type Command } from './command.js';
 
 /** The instant a fixed clock starts at when `--seed` is given without `--now`. */
@@ -109,7 +110,7 @@ Exit status: 0 after Ctrl+C (SIGINT) or SIGTERM, 1 if a mock cannot start, 2 on 
     const level = (values['log-level'] ?? 'info') as LogLevel;
     if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level)) throw new UsageError(`--log-level: '${level}' is not a level`);
     const format = values['log-format'] ?? 'pretty';
-    if (format !== 'pretty' && format !== 'json') throw new UsageError(`--log-format: '${format}' must be pretty or json`);
+    if (!isLogFormat(format)) throw new UsageError(`--log-format: '${format}' must be pretty or json`);
     const logger = createLogger({ level, format });
     const options = {
       host: values.host,

@@ -4,7 +4,7 @@ import { CLOCK_TOLERANCE_SECONDS, type JwtKey } from '../auth/keys.js';
 import { flowControlFromOptions, jwtIssuerFromOptions, jwtKeyFromOptions } from '../server/config.js';
 import { parseAllowedOrigins } from '../server/origins.js';
 import { DEFAULT_FLOW_CONTROL, type Rate } from '../runtime/flow-control.js';
-import { createLogger } from '../server/logger.js';
+import { createLogger, isLogFormat, type LogLevel } from '../server/logger.js';
 import { PROTOCOL_NAMES } from '../server/protocols.js';
 import { serve } from '../server/serve.js';
 import { parseOptions, UsageError, type Command } from './command.js';
@@ -51,10 +51,13 @@ Options:
   --public-url URL    the URL clients reach the server at, for links such as media URLs,
                       when it differs from the listening address (one protocol), or
                       PARLEY_PUBLIC_URL_<PROTOCOL> (e.g. PARLEY_PUBLIC_URL_MESSENGER)
+  --log-level LEVEL   trace, debug, info (default: LOG_LEVEL, else info), warn, error, silent
+  --log-format FMT    pretty (short lines, the default in a terminal) or json (pino's JSON
+                      lines, the default elsewhere; LOG_FORMAT)
   -h, --help          show this help
 
 Environment: DATABASE_URL, PARLEY_JWT_SECRET, PARLEY_JWT_SECRET_<PROTOCOL>, PARLEY_JWT_ISSUER,
-PARLEY_ALLOWED_ORIGINS, PARLEY_RATE_LIMIT, PARLEY_USER_RATE_LIMIT, LOG_LEVEL (info), NODE_ENV.
+PARLEY_ALLOWED_ORIGINS, PARLEY_RATE_LIMIT, PARLEY_USER_RATE_LIMIT, LOG_LEVEL, LOG_FORMAT, NODE_ENV.
 docs/security.md says what each protects against.`,
   async run(argv) {
     const { values } = parseOptions(argv, {
@@ -69,6 +72,8 @@ docs/security.md says what each protects against.`,
       'public-url': { type: 'string' },
       'jwt-issuer': { type: 'string' },
       'force-trust': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
       'allowed-origins': { type: 'string' },
       'rate-limit': { type: 'string', multiple: true },
       'user-rate-limit': { type: 'string' },
@@ -89,7 +94,11 @@ docs/security.md says what each protects against.`,
     if (authMode !== 'jwt' && authMode !== 'trust') throw new UsageError("--auth is 'jwt' or 'trust'");
     const keys = new Map(protocols.map((p) => [p, jwtKeyFromOptions({ jwtSecret: values['jwt-secret'], jwtPublicKey: values['jwt-public-key'] }, p)]));
     const issuer = jwtIssuerFromOptions(values['jwt-issuer']);
-    const logger = createLogger();
+    const level = values['log-level'];
+    if (level !== undefined && !['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level)) throw new UsageError(`--log-level: '${level}' is not a level`);
+    const format = values['log-format'];
+    if (format !== undefined && !isLogFormat(format)) throw new UsageError(`--log-format: '${format}' must be pretty or json`);
+    const logger = createLogger({ level: level as LogLevel | undefined, format });
     const onDevSecret = protocols.filter((p) => isDevSecret(keys.get(p)!));
     if (onDevSecret.length) {
       if (process.env.NODE_ENV === 'production') throw new UsageError('refusing the development JWT secret in production: set PARLEY_JWT_SECRET or --jwt-secret');

@@ -11,7 +11,7 @@ import type { AuthMode } from '../../src/auth/authenticator.js';
 import type { JwtKey } from '../../src/auth/keys.js';
 import type { FlowControlOptions } from '../../src/runtime/flow-control.js';
 import { mintToken, type TokenRequest } from '../../src/auth/tokens.js';
-import { createLogger } from '../../src/server/logger.js';
+import { createLogger, type LogLevel } from '../../src/server/logger.js';
 import { startProtocolServer, type RunningProtocolServer } from '../../src/server/protocol-server.js';
 import type { Database } from '../../src/storage/database.js';
 import type { Backend } from '../storage/backends.js';
@@ -55,7 +55,7 @@ async function start(protocol: string, backend: Backend, database: Database, med
     auth: { key: options.key ?? TEST_KEY, mode: options.authMode ?? 'jwt' },
     flowControl: options.flowControl,
     allowedOrigins: options.allowedOrigins,
-    logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
+    logger: createLogger({ level: (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'silent' }),
     validateOutgoing: true,
     // A handler that does not follow its spec's sequence fails the test run, naming the event.
     checkSequences: 'throw',

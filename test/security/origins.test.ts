@@ -94,7 +94,7 @@ describe('trust mode binding', () => {
     database: 'sqlite::memory:',
     mediaDir: mkdtempSync(join(tmpdir(), 'parley-trust-')),
     auth: () => ({ key: TEST_KEY, mode: 'trust' as const }),
-    logger: createLogger('silent'),
+    logger: createLogger({ level: 'silent' }),
     forceTrust,
   });
 

@@ -17,7 +17,7 @@ import { loadSpec } from '../helpers/specs.js';
 const depsOf = (protocol: string): AdapterDeps => ({
   core: undefined as never,
   model: loadSpec(protocol).model,
-  logger: createLogger('silent'),
+  logger: createLogger({ level: 'silent' }),
   auth: { key: TEST_KEY, mode: 'jwt' },
   publicUrl: () => 'http://127.0.0.1:1',
   attachOptions: {},
@@ -57,7 +57,7 @@ describe('the adapter registry', () => {
 
   it('starts no server for a name that is no protocol', async () => {
     await expect(
-      startProtocolServer({ protocol: 'irc', port: 0, core: undefined as never, auth: { key: TEST_KEY }, logger: createLogger('silent') }),
+      startProtocolServer({ protocol: 'irc', port: 0, core: undefined as never, auth: { key: TEST_KEY }, logger: createLogger({ level: 'silent' }) }),
     ).rejects.toThrow(/no reference server for 'irc'/);
   });
 
