@@ -89,4 +89,37 @@ describe('parley mock', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
   });
+
+  it('started by npm, stops when the shell npm signals goes (no orphan left listening)', async () => {
+    // npm runs a bin under `sh -c`, signals the shell on SIGTERM, and the shell does not pass it on.
+    const shell = spawn('sh', ['-c', `"${process.execPath}" "${bin}" mock --protocol messenger --port 0 --log-level warn & echo "pid $!"; wait`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, npm_command: 'exec' },
+    });
+    children.push(shell);
+    let out = '';
+    shell.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const pid = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the mock did not start: ${out}`)), 30_000);
+      shell.stdout!.on('data', () => {
+        const m = /pid (\d+)/.exec(out);
+        if (m && /messenger\s+http/.test(out)) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+    });
+    shell.kill('SIGKILL');
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 10_000;
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toBe(false);
+  });
 });
