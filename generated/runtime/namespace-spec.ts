@@ -66,6 +66,12 @@ export function readCredential(sources: readonly CredentialSource[], h: Handshak
   return undefined;
 }
 
+/** Where the error payload carries a failure's property (`status`, `event`…), if it does. */
+export function failurePath(fields: readonly ErrorField[], property: keyof Failure): readonly string[] | undefined {
+  for (const f of fields) if ('failure' in f && f.failure === property) return f.path;
+  return undefined;
+}
+
 /** The error event's payload for a failure. */
 export function errorPayload(fields: readonly ErrorField[], failure: Failure): Record<string, unknown> {
   const payload: Record<string, unknown> = {};

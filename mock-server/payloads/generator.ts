@@ -13,13 +13,13 @@ import { Random, hash32 } from '../state/random.js';
 import { hintFor, type Hint, type Realism } from './realism.js';
 import { refName, type SchemaIndex } from '../spec/schemas.js';
 import type { Logger } from '../../src/server/logger.js';
+import { PNG_PIXEL } from '../../src/spec/binary-sample.js';
 
 const HINT = 'x-mock-hint';
 const COMPONENT = 'x-mock-component';
 const BINARY = 'x-mock-binary';
 
 /** A tiny PNG: what a generated binary field carries. */
-const PIXEL = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
 interface PoolSpec {
   readonly schema: unknown;
@@ -181,7 +181,7 @@ export class PayloadFactory {
 
   private realistic(value: unknown, node: Record<string, unknown>, rng: Random): unknown {
     if (!isObject(node)) return value;
-    if (node[BINARY] !== undefined) return PIXEL;
+    if (node[BINARY] !== undefined) return PNG_PIXEL;
     const hint = node[HINT] as Hint | undefined;
     if (!hint) return value;
     let candidate = this.realism.value(hint, rng, node[COMPONENT] as string | undefined);

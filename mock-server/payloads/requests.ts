@@ -9,16 +9,13 @@ import type { EventModel } from '../../src/spec/model.js';
 import { asList, type ConversationRef } from '../../src/spec/vocabulary.js';
 import type { MockContext } from '../context.js';
 import { isUserSchema } from '../spec/entities.js';
-import { requestPath } from '../../src/behaviour/index.js';
+import { requestPath, requestPathsIn } from '../../src/behaviour/index.js';
 import { deletePath, getPath, parsePath, setPath, type Segment } from '../../src/spec/paths.js';
 import { Renderer } from './render.js';
 import type { ConversationRecord, UserKey } from '../state/state.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const exprsIn = (value: unknown): string[] =>
-  Array.isArray(value) ? value.flatMap(exprsIn) : typeof value === 'string' && value.startsWith('$') ? [value] : [];
 
 export interface RequestBinding {
   /** Who sends it. */
@@ -69,7 +66,7 @@ export function fakeRequest(ctx: MockContext, event: EventModel, binding: Reques
   if (chosen < 0) chosen = 0;
   // Earlier alternatives must not apply: their fields go.
   alternatives.slice(0, chosen).forEach((alt) => {
-    const first = exprsIn('id' in alt ? alt.id : alt.participants).map((e) => requestPath(e)).find((p) => p && p.length > 0);
+    const first = requestPathsIn('id' in alt ? alt.id : alt.participants).find((p) => p.length > 0);
     if (first) deletePath(request, first);
   });
   const alt = alternatives[chosen];
@@ -77,11 +74,9 @@ export function fakeRequest(ctx: MockContext, event: EventModel, binding: Reques
     const path = requestPath(alt.id);
     if (path) set(path, conv.id);
   } else if (alt && 'participants' in alt) {
-    const exprs = exprsIn(alt.participants).filter((e) => e !== '$actor.id');
-    exprs.forEach((e, i) => {
-      const path = requestPath(e);
+    requestPathsIn(alt.participants).forEach((path, i) => {
       const other = others[i] ?? others[0];
-      if (path && other !== undefined) setUser(path, other);
+      if (other !== undefined) setUser(path, other);
     });
     (alt.scope ?? []).forEach((e, i) => {
       const path = requestPath(e);
@@ -99,7 +94,7 @@ export function fakeRequest(ctx: MockContext, event: EventModel, binding: Reques
       const component = (index.at(event.payload, clientId) as { $ref?: string } | undefined)?.$ref?.split('/').pop();
       set(clientId, ctx.realism.id(component, ctx.rng));
     }
-    const participants = requestPath(e.createConversation?.participants) ?? exprsIn(e.createConversation?.participants).map(requestPath).find((p) => p && p.length);
+    const participants = requestPath(e.createConversation?.participants) ?? requestPathsIn(e.createConversation?.participants).find((p) => p.length);
     if (participants && others.length) {
       const schema = index.at(event.payload, participants);
       const items = index.items(schema);

@@ -3,8 +3,7 @@
  * receiving user where the payload depends on who receives it, to the sockets the plan's
  * recipients name; some copies dropped when the control API asks for lossy delivery.
  */
-import type { EmitPlan, Scope } from '../../src/behaviour/index.js';
-import type { Delivery, SocketDirectory } from '../../src/behaviour/index.js';
+import type { Delivery, EmitPlan, Scope, SocketDirectory } from '../../src/behaviour/index.js';
 import type { MockContext } from '../context.js';
 import { compilePayload, type PayloadPlan } from '../payloads/payload.js';
 import type { Renderer } from '../payloads/render.js';

@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'socket.io';
 import { newScope, userIdIn, type Actor, type EmitPlan, type EventPlan, type RunEnv, type Scope } from '../../src/behaviour/index.js';
-import { getPath, type Segment } from '../../src/spec/paths.js';
+import { objectsAt, type Segment } from '../../src/spec/paths.js';
 import type { MockContext } from '../context.js';
 import { compileMockEmit, type EmitTarget, type MockEmit } from './emits.js';
 import { isUserSchema } from '../spec/entities.js';
@@ -30,13 +30,6 @@ function userObjectPaths(ctx: MockContext, schema: unknown, path: Segment[] = []
   const names = Object.keys(props).map((k) => k.toLowerCase().replace(/[^a-z0-9]/g, ''));
   const own = isUserSchema(ctx.spec.index, schema) || (names.some((n) => /^(userid|senderid|creatorid)$/.test(n)) && names.some((n) => /name|email|pic/.test(n)));
   return [...(own ? [path] : []), ...Object.entries(props).flatMap(([k, s]) => userObjectPaths(ctx, s, [...path, k], depth + 1))];
-}
-
-function objectsAt(value: unknown, path: readonly Segment[]): Record<string, unknown>[] {
-  if (path.length === 0) return value !== null && typeof value === 'object' && !Array.isArray(value) ? [value as Record<string, unknown>] : [];
-  const [head, ...rest] = path;
-  if (head === '*') return Array.isArray(value) ? value.flatMap((v) => objectsAt(v, rest)) : [];
-  return objectsAt(getPath(value, [head!]), rest);
 }
 
 /** Where a plan runs in the mock: its state, and the socket's rooms. */

@@ -5,7 +5,7 @@
  */
 import { getPath, type Segment } from '../spec/paths.js';
 import { asList, type ConversationRef } from '../spec/vocabulary.js';
-import { compileUsers, compileValue, requestPath, type Evaluator } from './expressions.js';
+import { compileUsers, compileValue, requestPathsIn, type Evaluator } from './expressions.js';
 import type { Scope } from './scope.js';
 import type { BehaviourState, ConversationKind, Records, UserKey } from './state.js';
 
@@ -32,14 +32,11 @@ export interface Resolution<R extends Records = Records> {
 
 export type CompiledConversation = <R extends Records>(scope: Scope<R>, state: BehaviourState<R>) => Resolution<R>;
 
-const exprsIn = (value: unknown): string[] =>
-  Array.isArray(value) ? value.flatMap(exprsIn) : typeof value === 'string' && value.startsWith('$request') ? [value] : [];
-
 export function compileConversation(ref: ConversationRef | ConversationRef[] | undefined): CompiledConversation {
   const alternatives: Alternative[] = asList(ref).map((alt) => {
-    if ('id' in alt) return { needs: exprsIn(alt.id).map((e) => requestPath(e)!), id: compileValue(alt.id), create: false };
+    if ('id' in alt) return { needs: requestPathsIn(alt.id), id: compileValue(alt.id), create: false };
     return {
-      needs: [...exprsIn(alt.participants), ...exprsIn(alt.scope ?? [])].map((e) => requestPath(e)!),
+      needs: [...requestPathsIn(alt.participants), ...requestPathsIn(alt.scope ?? [])],
       kind: alt.kind,
       participants: compileUsers(alt.participants),
       scope: (alt.scope ?? []).map(compileValue),

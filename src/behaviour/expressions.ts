@@ -62,12 +62,17 @@ export function dependsOnRecipient(value: unknown): boolean {
   return typeof value === 'string' && (value.startsWith('$recipient') || value === '$conversation.unread' || value === '$unread.total');
 }
 
+/** The key of a user object that holds its id (`user_id`, `uid`, `_id`…). */
+export function userIdKey(obj: Readonly<Record<string, unknown>>): string | undefined {
+  return Object.keys(obj).find((k) => /^(user_?id|userid|uid|id|_id)$/i.test(k));
+}
+
 /** The id inside a user object (`{ user_id, name }`), or the value itself. */
 export function userIdIn(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const obj = value as Record<string, unknown>;
-  for (const k of Object.keys(obj)) if (/^(user_?id|userid|uid|id|_id)$/i.test(k)) return obj[k];
-  return undefined;
+  const key = userIdKey(obj);
+  return key === undefined ? undefined : obj[key];
 }
 
 /**
@@ -100,4 +105,11 @@ export function compileUsers(value: unknown): (scope: Scope) => UserKey[] {
 export function requestPath(value: unknown): Segment[] | undefined {
   if (typeof value !== 'string' || (value !== '$request' && !value.startsWith('$request.'))) return undefined;
   return parsePath(value.slice('$request'.length).replace(/^\./, ''));
+}
+
+/** The request paths a value's `$request.…` expressions read (a list's, in order). */
+export function requestPathsIn(value: unknown): Segment[][] {
+  if (Array.isArray(value)) return value.flatMap(requestPathsIn);
+  const path = requestPath(value);
+  return path ? [path] : [];
 }

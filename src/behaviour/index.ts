@@ -6,5 +6,5 @@ export { compileBehaviour, type BehaviourPlan, type Deliver, type EventPlan, typ
 export type { EmitPlan, FieldPlan } from './emits.js';
 export type { Delivery, SocketDirectory } from './recipients.js';
 export { newScope, type Actor, type Scope } from './scope.js';
-export { compileValue, compileUsers, dependsOnRecipient, requestPath, userIdIn, ExpressionError, type Evaluator } from './expressions.js';
+export { compileValue, compileUsers, dependsOnRecipient, requestPath, requestPathsIn, userIdIn, userIdKey, ExpressionError, type Evaluator } from './expressions.js';
 export type { BehaviourState, ConversationKind, ConversationView, MessageView, NewConversation, NewMessage, Records, UserKey } from './state.js';

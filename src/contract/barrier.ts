@@ -4,25 +4,21 @@
  * answer is back, everything the earlier events caused on that socket has arrived. Where the
  * error payload does not carry the event's name, a quiet period stands in.
  */
-import type { NamespaceSpec } from '../runtime/namespace-spec.js';
+import { failurePath, type NamespaceSpec } from '../runtime/namespace-spec.js';
+import { getPath } from '../spec/paths.js';
 import type { TabSocket } from './clients.js';
 
 let count = 0;
 
 /** The path of `$error.event` in a namespace's error payload, if the spec maps it. */
-function eventField(spec: NamespaceSpec): readonly string[] | undefined {
-  return spec.errorFields.find((f) => 'failure' in f && f.failure === 'event')?.path;
-}
-
-const valueAt = (payload: unknown, path: readonly string[]): unknown =>
-  path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), payload);
+const eventField = (spec: NamespaceSpec) => failurePath(spec.errorFields, 'event');
 
 export type BarrierResult = 'answered' | 'disconnected' | 'timeout';
 
 /** Whether a received event is the answer to one of the runner's barriers (never part of a trace). */
 export function isBarrierAnswer(spec: NamespaceSpec, event: string, payload: unknown): boolean {
   const path = eventField(spec);
-  return event === spec.errorEvent && path !== undefined && String(valueAt(payload, path)).startsWith('parley-barrier-');
+  return event === spec.errorEvent && path !== undefined && String(getPath(payload, path)).startsWith('parley-barrier-');
 }
 
 /** Sends a barrier on a socket and waits for its answer (removed from the log). */
@@ -38,12 +34,12 @@ export function barrier(socket: TabSocket, spec: NamespaceSpec, timeoutMs: numbe
       s.off(spec.errorEvent, onError);
       s.off('disconnect', onDisconnect);
       // The answer is the runner's, not the server's behaviour under test.
-      const i = socket.log.findIndex((r) => isBarrierAnswer(spec, r.event, r.payload) && valueAt(r.payload, path) === name);
+      const i = socket.log.findIndex((r) => isBarrierAnswer(spec, r.event, r.payload) && getPath(r.payload, path) === name);
       if (i >= 0) socket.log.splice(i, 1);
       resolve(result);
     };
     const onError = (payload: unknown) => {
-      if (valueAt(payload, path) === name) setImmediate(() => finish('answered'));
+      if (getPath(payload, path) === name) setImmediate(() => finish('answered'));
     };
     const onDisconnect = () => finish('disconnected');
     const timer = setTimeout(() => finish('timeout'), timeoutMs);

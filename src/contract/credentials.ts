@@ -10,7 +10,7 @@ import { signingKey, type JwtKey } from '../auth/keys.js';
 import { claimsFor, mintToken } from '../auth/tokens.js';
 import type { NamespaceSpec } from '../runtime/namespace-spec.js';
 import type { ProtocolModel } from '../spec/model.js';
-import type { TestUser } from './users.js';
+import { rolesOf, type TestUser } from './users.js';
 
 const run = promisify(execFile);
 
@@ -61,8 +61,7 @@ export class Credentials {
 
   private async mint(user: TestUser): Promise<string> {
     const mode = this.mode;
-    const roles = this.model.namespaces.map((ns) => ns.socketio.handshake.roles).find(Boolean);
-    const attributes = roles && user.role ? { [roles.attribute]: user.role } : undefined;
+    const attributes = this.roleAttributes(user);
     if (mode.kind === 'jwt') {
       return mintToken(this.model, mode.key, { user: String(user.id), attributes, issuer: mode.issuer, audience: mode.audience, expiresIn: '1h' });
     }
@@ -76,13 +75,18 @@ export class Credentials {
     throw new Error('trust mode has no tokens');
   }
 
+  /** The user's role as a token attribute, where the spec has roles. */
+  private roleAttributes(user: TestUser): Record<string, string> | undefined {
+    const roles = rolesOf(this.model);
+    return roles && user.role ? { [roles.attribute]: user.role } : undefined;
+  }
+
   /** A token the server must refuse. */
   async badToken(user: TestUser, kind: BadToken): Promise<string> {
     if (kind === 'malformed') return 'not-a-jwt';
     if (this.mode.kind !== 'jwt') throw new Error('forged tokens need the key (--jwt-secret or --jwt-private-key)');
     const { key, issuer, audience } = this.mode;
-    const roles = this.model.namespaces.map((ns) => ns.socketio.handshake.roles).find(Boolean);
-    const claims = claimsFor(this.model, { user: String(user.id), attributes: roles && user.role ? { [roles.attribute]: user.role } : undefined });
+    const claims = claimsFor(this.model, { user: String(user.id), attributes: this.roleAttributes(user) });
     const now = Math.floor(Date.now() / 1000);
     const unsigned = () => new SignJWT(claims).setIssuer(issuer ?? 'parley').setAudience(audience ?? this.model.protocol);
     if (kind === 'expired') return unsigned().setProtectedHeader({ alg: key.algorithm }).setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(await signingKey(key));

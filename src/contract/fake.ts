@@ -4,10 +4,9 @@
  * schema says binary (a one-pixel PNG, so that servers checking bytes against a type accept it).
  */
 import { generateSync, type JsonSchema as FakerSchema } from 'json-schema-faker';
+import { PNG_PIXEL } from '../spec/binary-sample.js';
 import { deref, type EventModel, type ProtocolModel } from '../spec/model.js';
 
-/** A 1×1 PNG's signature and header: enough for a server that sniffs the type. */
-export const PNG_PIXEL = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
 const BINARY = 'x-socketio-binary';
 

@@ -35,13 +35,5 @@ export function entityPlaces(model: ProtocolModel, schema: unknown, path: string
   return [...here, ...nested];
 }
 
-/** The objects at a place in a payload. */
-export function objectsAt(payload: unknown, path: readonly string[]): Obj[] {
-  if (path.length === 0) return isObj(payload) ? [payload] : [];
-  const [head, ...rest] = path;
-  if (head === '*') return Array.isArray(payload) ? payload.flatMap((item) => objectsAt(item, rest)) : [];
-  return isObj(payload) ? objectsAt(payload[head!], rest) : [];
-}
-
 /** Whether a place is a list (it passes through an array). */
 export const isList = (place: EntityPlace): boolean => place.path.includes('*');

@@ -8,6 +8,7 @@ import { compileBehaviour, type BehaviourPlan, type EmitPlan } from '../behaviou
 import type { NamespaceSpec } from '../runtime/namespace-spec.js';
 import { loadValidate } from '../spec/event-validators.js';
 import { specDir } from '../spec/files.js';
+import { asList } from '../spec/vocabulary.js';
 import { buildModel, type ProtocolModel } from '../spec/model.js';
 import { namespaceSpecOf } from '../spec/namespace-spec.js';
 import { readSpecFile, type SpecSource } from '../spec/source.js';
@@ -121,7 +122,7 @@ export class ContractSuite {
 
   /** Whether cases may run side by side: not where emits reach a whole namespace (they would cross cases). */
   get concurrency(): number {
-    const wide = this.plan.namespaces.some((ns) => [...ns.events.values()].some((e) => e.emits.some((m) => JSON.stringify(m.emit.to).includes('namespace'))) || ns.onConnect.emits.length > 0 || ns.onDisconnect.emits.length > 0);
+    const wide = this.plan.namespaces.some((ns) => [...ns.events.values()].some((e) => e.emits.some((m) => asList(m.emit.to).includes('namespace'))) || ns.onConnect.emits.length > 0 || ns.onDisconnect.emits.length > 0);
     return wide ? 1 : Math.max(1, this.options.concurrency ?? 1);
   }
 

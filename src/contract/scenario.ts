@@ -5,7 +5,7 @@
  */
 import { newScope, type BehaviourPlan, type EmitPlan, type EventPlan, type LifecyclePlan, type SocketDirectory } from '../behaviour/index.js';
 import { ProtocolError, ERROR_STATUS, userRoom, type ErrorKind } from '../runtime/errors.js';
-import type { NamespaceSpec, Validate } from '../runtime/namespace-spec.js';
+import { failurePath, type NamespaceSpec, type Validate } from '../runtime/namespace-spec.js';
 import { getPath } from '../spec/paths.js';
 import { barrier, isBarrierAnswer } from './barrier.js';
 import { Tab, type Received, type TabSocket } from './clients.js';
@@ -193,7 +193,7 @@ export class Scenario {
   expectEvent(event: EventPlan, namespace: string, request: unknown, from: TabSocket): Map<string, Expected[]> {
     const out = new Map<string, Expected[]>();
     const user = from.tab.user;
-    const scope = newScope<ShadowRecords>(this.shadow, request, { key: user.key, id: user.id, role: user.role, attributes: user.attributes });
+    const scope = newScope<ShadowRecords>(this.shadow, request, user);
     const tag = `${namespace} ${event.event.name}`;
     const delivered = new Set<EmitPlan>();
     try {
@@ -203,9 +203,7 @@ export class Scenario {
       });
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      out.clear();
-      out.set(from.id, [{ event: this.specOf(namespace).errorEvent, emitId: `${tag} error`, fields: [], error: { kind: error.kind, event: event.event.name } }]);
-      return out;
+      return this.expectError(from, error.kind, event.event.name);
     }
     event.emits.forEach((emit, i) => {
       if (emit.emit.when === undefined) return;
@@ -217,7 +215,7 @@ export class Scenario {
   /** What a lifecycle (a user's connect or disconnect) must cause. */
   expectLifecycle(plan: LifecyclePlan, namespace: string, user: TestUser, phase: { first?: boolean; last?: boolean }, tag: string, socket?: TabSocket): Map<string, Expected[]> {
     const out = new Map<string, Expected[]>();
-    const scope = newScope<ShadowRecords>(this.shadow, {}, { key: user.key, id: user.id, role: user.role, attributes: user.attributes }, phase);
+    const scope = newScope<ShadowRecords>(this.shadow, {}, user, phase);
     const join = socket ? (rooms: string[]) => rooms.forEach((r) => this.join(socket, r)) : undefined;
     plan.run(scope, { state: this.shadow, join }, (emit) => this.collect(emit, scope, socket, `${namespace} ${tag} #${plan.emits.indexOf(emit) + 1}`, out));
     return out;
@@ -267,11 +265,11 @@ export class Scenario {
           for (const f of spec.errorFields) {
             if ('value' in f && !sameValue(getPath(r.payload, f.path), f.value)) problems.push(`${socket.label} ${r.event}: ${f.path.join('.')} is ${JSON.stringify(getPath(r.payload, f.path))}, the spec says ${JSON.stringify(f.value)}`);
           }
-          const status = spec.errorFields.find((f) => 'failure' in f && f.failure === 'status');
-          const eventField = spec.errorFields.find((f) => 'failure' in f && f.failure === 'event');
+          const status = failurePath(spec.errorFields, 'status');
+          const eventField = failurePath(spec.errorFields, 'event');
           const code = ERROR_STATUS[want.error.kind];
-          if (status && !sameValue(getPath(r.payload, status.path), code)) problems.push(`${socket.label} ${r.event}: ${status.path.join('.')} is ${JSON.stringify(getPath(r.payload, status.path))}, the spec says ${code} (${want.error.kind})`);
-          if (eventField && want.error.event !== undefined && !sameValue(getPath(r.payload, eventField.path), want.error.event)) problems.push(`${socket.label} ${r.event}: ${eventField.path.join('.')} is ${JSON.stringify(getPath(r.payload, eventField.path))}, not '${want.error.event}'`);
+          if (status && !sameValue(getPath(r.payload, status), code)) problems.push(`${socket.label} ${r.event}: ${status.join('.')} is ${JSON.stringify(getPath(r.payload, status))}, the spec says ${code} (${want.error.kind})`);
+          if (eventField && want.error.event !== undefined && !sameValue(getPath(r.payload, eventField), want.error.event)) problems.push(`${socket.label} ${r.event}: ${eventField.join('.')} is ${JSON.stringify(getPath(r.payload, eventField))}, not '${want.error.event}'`);
           return;
         }
         for (const f of want.fields) {

@@ -21,7 +21,21 @@ export interface TestUser {
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
-type IdShape = 'integer' | 'objectId' | 'uuid' | 'string';
+export type IdShape = 'integer' | 'objectId' | 'uuid' | 'string';
+
+/** A unique number written as an id of a shape: itself, an ObjectId, a UUID, or a prefixed base-36 string. */
+export function idOfShape(shape: IdShape, unique: number, prefix: string): string | number {
+  switch (shape) {
+    case 'integer':
+      return unique;
+    case 'objectId':
+      return unique.toString(16).padStart(24, '0').slice(-24);
+    case 'uuid':
+      return `00000000-0000-4000-8000-${unique.toString(16).padStart(12, '0').slice(-12)}`;
+    default:
+      return `${prefix}${unique.toString(36)}`;
+  }
+}
 
 /** The user id schema: from the claims schema at the token's user id path. */
 function userIdSchema(model: ProtocolModel): Record<string, unknown> {
@@ -69,18 +83,8 @@ export class UserFactory {
     // The run's millisecond and a counter: distinct within a run and across runs (a thousand
     // users per run before two runs a millisecond apart could meet).
     const unique = this.stamp * 1000 + ++this.count;
-    switch (this.shape) {
-      case 'integer':
-        return unique <= this.maximum ? unique : 1_000_000 + (unique % (this.maximum - 1_000_000));
-      case 'objectId':
-        return unique.toString(16).padStart(24, '0').slice(-24);
-      case 'uuid': {
-        const hex = unique.toString(16).padStart(12, '0').slice(-12);
-        return `00000000-0000-4000-8000-${hex}`;
-      }
-      default:
-        return `u${unique.toString(36)}`;
-    }
+    if (this.shape === 'integer' && unique > this.maximum) return 1_000_000 + (unique % (this.maximum - 1_000_000));
+    return idOfShape(this.shape, unique, 'u');
   }
 
   /** A new user; with roles, of `role` (default: the first the spec allows). */

@@ -29,6 +29,14 @@ export function getPath(root: unknown, path: Path): unknown {
   return node;
 }
 
+/** The objects at a path whose `*` segments stand for every item of an array (`data.*.user`). */
+export function objectsAt(value: unknown, path: Path): Record<string, unknown>[] {
+  if (path.length === 0) return isContainer(value) && !Array.isArray(value) ? [value] : [];
+  const [head, ...rest] = path;
+  if (head === '*') return Array.isArray(value) ? value.flatMap((item) => objectsAt(item, rest)) : [];
+  return isContainer(value) && !Array.isArray(value) ? objectsAt(value[head!], rest) : [];
+}
+
 /** Makes the container a missing step needs: an array before a numeric segment, else an object. */
 export type Fill = (pathToMissing: Path, next: Segment | undefined) => unknown;
 

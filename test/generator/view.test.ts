@@ -1,12 +1,11 @@
 /** The small decisions of the generator, each against a table of cases. */
 import { describe, expect, it } from 'vitest';
-import { camelCase, pascalCase, payloadTypeName, propertyKey } from '../../src/spec/names.js';
+import { camelCase, methodName, pascalCase, payloadTypeName, propertyKey } from '../../src/spec/names.js';
 import { tsType } from '../../src/generator/ts-types.js';
 import { clientAuthType } from '../../src/generator/view/handshake.js';
 import { errorPayload, readCredential } from '../../src/runtime/namespace-spec.js';
 import { credentialSource, errorFields } from '../../src/spec/namespace-spec.js';
 import { dynamicEventView } from '../../src/generator/view/events.js';
-import { methodName } from '../../src/spec/names.js';
 import { largestBinary } from '../../src/generator/view/protocol.js';
 import type { EventModel } from '../../src/spec/model.js';
 

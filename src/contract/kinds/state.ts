@@ -1,7 +1,8 @@
 /** The state cases: what a user made shows in their later lists, and what they deleted does not (CONVENTIONS.md §7). */
 import { asList } from '../../spec/vocabulary.js';
 import type { CaseSpec } from '../cases.js';
-import { entityPlaces, isList, objectsAt } from '../lists.js';
+import { objectsAt } from '../../spec/paths.js';
+import { entityPlaces, isList } from '../lists.js';
 import { Skip, type CaseRunner } from '../runner.js';
 import { Mismatch } from '../scenario.js';
 

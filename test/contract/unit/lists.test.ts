@@ -4,7 +4,8 @@
  * at a place in the specs' own examples and in small payloads.
  */
 import { describe, expect, it } from 'vitest';
-import { entityPlaces, isList, objectsAt } from '../../../src/contract/lists.js';
+import { entityPlaces, isList } from '../../../src/contract/lists.js';
+import { objectsAt } from '../../../src/spec/paths.js';
 import type { EventModel, ProtocolModel } from '../../../src/spec/model.js';
 import { loadSpec, type Protocol } from '../../helpers/specs.js';
 
