@@ -29,6 +29,7 @@ export class CaseRunner {
   readonly emitsSeen = new Set<string>();
   readonly conditionSides = new Set<string>();
   private unique = 0;
+  private readonly fakes = new Map<EventPlan['event'], unknown>();
 
   constructor(
     readonly source: SpecSource,
@@ -46,7 +47,7 @@ export class CaseRunner {
 
   /** A request of an event bound to a case: the spec's example, or one generated from the schema. */
   bind(event: EventPlan['event'], binding: Binding): ReturnType<typeof bindRequest> {
-    return bindRequest(event, binding, event.examples.length ? undefined : fakePayload(this.plan.model, event, this.options.seed));
+    return bindRequest(event, binding, event.examples.length ? undefined : this.generated(event));
   }
 
   /** Sends a client event from a socket and checks everything every socket received against the plan. */
@@ -69,9 +70,15 @@ export class CaseRunner {
     if (ack && !failed && acked === undefined) throw new Mismatch(`${event}: the spec has a reply, and no acknowledgement came`, []);
   }
 
+  /** A payload generated from an event's schema, once per run (bindRequest copies it). */
+  private generated(event: EventPlan['event']): unknown {
+    if (!this.fakes.has(event)) this.fakes.set(event, fakePayload(this.plan.model, event, this.options.seed));
+    return this.fakes.get(event);
+  }
+
   /** Whether a request of an event can be made at all (an example, or a payload generated from its schema). */
   bindable(plan: EventPlan): boolean {
-    return plan.event.examples.length > 0 || fakePayload(this.plan.model, plan.event, this.options.seed) !== undefined;
+    return plan.event.examples.length > 0 || this.generated(plan.event) !== undefined;
   }
 
   /** Makes the actor's conversation with the peer (and a message of the actor's in it, where `withMessage`). */
